@@ -1,0 +1,61 @@
+# Why Random Weights — every command a contributor needs. `make help` lists them.
+# The two the README promises: `make serve` (build with every figure, serve with live reload on
+# 127.0.0.1:8000) and `make test` (the whole suite). Both install what they need first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYSTAMP := $(VENV)/.installed
+NODESTAMP := node_modules/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help deps serve site test test-fast lint format bench browser clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(PYSTAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(NODESTAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(PYSTAMP) $(NODESTAMP)  ## create .venv and node_modules from the pinned lock files
+
+serve: deps  ## build the site with every figure and serve it on 127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+site: deps  ## build the site into site/ (strict: any warning fails)
+	$(BIN)/mkdocs build --strict
+
+browser:  ## install Debian's chromium if it is missing (needs root or sudo)
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: deps  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: deps browser site lint  ## the whole suite: strict build, tests, code blocks, browser, lint
+	$(BIN)/pytest --codeblocks tests docs
+
+test-fast: deps  ## the claim tests only (no builds, no browser)
+	$(BIN)/pytest tests -m "not browser and not build"
+
+bench: deps browser  ## the build and page-weight benchmark table
+	$(PY) tools/bench.py
+
+clean:  ## remove the built site and every cache (not .venv or node_modules)
+	rm -rf site .cache .pytest_cache

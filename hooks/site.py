@@ -1,0 +1,467 @@
+"""MkDocs hooks of Why Random Weights: snippets -> figures, claims, tables, notebooks, math.
+
+Every failure raises ``PluginError`` with a one-line message that names the file and the id, so
+``mkdocs build --strict`` exits non-zero and nothing (no traceback) is published.
+
+Shortcodes (HTML comments, invisible on GitHub; an unknown one fails the build):
+
+    <!-- figure: slug/name -->           numbered figure with alt text, caption and code link
+    <!-- table: slug/name -->            Markdown table computed by the build
+    <!-- claim: slug.name -->            link to the claim's row in the claims ledger
+    <!-- value: slug.name[.key] [fmt] --> the claim's value measured in this build
+    <!-- cite: key[, key] -->            citation of docs/references.bib
+    <!-- claims-ledger -->  <!-- references -->   the two generated listings
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# One BLAS thread per process: the build runs snippet modules in parallel processes, and
+# oversubscribed OpenBLAS threads make small matrix products many times slower on 2 cores.
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import bib  # noqa: E402
+import claims_index  # noqa: E402
+import compute  # noqa: E402
+import linkcheck  # noqa: E402
+import notebooks  # noqa: E402
+
+log = get_plugin_logger("wrw")
+ROOT = compute.ROOT
+KATEX_DIR = ROOT / "node_modules" / "katex" / "dist"
+# `<!-- name: arg -->`, or a bare `<!-- claims-ledger -->` / `<!-- references -->`; a comment of
+# free text is not a shortcode.
+SHORTCODE = re.compile(r"<!--\s*(?:([a-z][a-z.-]*)\s*:(.*?)|(claims-ledger|references))\s*-->")
+KNOWN = {"figure", "table", "claim", "value", "cite", "claims-ledger", "references"}
+FENCE = re.compile(r"^\s*(```|~~~)")
+INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"\s*$')
+
+# State that survives rebuilds under `mkdocs serve` (this module is re-executed per build, so keep
+# it on the long-lived `compute` module).
+S = compute.__dict__.setdefault("_site_state", {"tree": None, "katex_cache": None})
+
+
+class Build:
+    """Everything computed for one build."""
+
+    results: dict = {}
+    figures: dict = {}  # id -> Entry
+    claims: dict = {}  # id -> Entry
+    tables: dict = {}
+    values: dict = {}  # claim id -> flattened value
+    refs: dict = {}  # bib key -> entry
+    marker_pages: dict = {}  # claim id -> (src_uri, anchor) of its first marker
+    anchored: set = set()  # (src_uri, claim id) whose marker got its anchor
+    fig_numbers: dict = {}
+    notebook_pages: dict = {}  # src_uri -> executed .ipynb
+    timings: dict = {}
+
+
+B = Build()
+
+
+def _fail(msg: str):
+    raise PluginError(msg)
+
+
+# ---------------------------------------------------------------------------------------- config
+def on_config(config):
+    t0 = time.perf_counter()
+    tree = compute.tree_hash()
+    try:
+        reg = compute.load_registry(force=S["tree"] is not None and S["tree"] != tree)
+    except compute.ComputeError as e:
+        _fail(str(e))
+    S["tree"] = tree
+    B.figures, B.claims, B.tables = dict(reg.FIGURES), dict(reg.CLAIMS), dict(reg.TABLES)
+    bib_path = ROOT / "docs" / "references.bib"
+    try:
+        B.refs = bib.parse(bib_path.read_text(encoding="utf-8"))
+    except bib.BibError as e:
+        _fail(f"docs/references.bib: {e}")
+    B.marker_pages, B.anchored, B.fig_numbers, B.notebook_pages = {}, set(), {}, {}
+    B.timings = {"config": time.perf_counter() - t0}
+    return config
+
+
+# ----------------------------------------------------------------------------------------- files
+@event_priority(100)  # before mkdocs-jupyter wraps the notebook files
+def on_files(files: Files, config):
+    t0 = time.perf_counter()
+    modules = sorted({e.module for e in [*B.figures.values(), *B.claims.values(), *B.tables.values()]})
+    if os.environ.get("FIGURES_OFF") == "1":  # benchmark floor: no snippet runs at all
+        B.results, computed = {}, []
+    else:
+        try:
+            B.results, computed = compute.compute_all(modules)
+        except compute.ComputeError as e:
+            _fail(str(e))
+        compute.prune(modules, {m: r.key for m, r in B.results.items()})
+    if computed:
+        log.info("computed %s", ", ".join(computed))
+    B.values = {}
+    for r in B.results.values():
+        B.values.update(r.claims)
+        for id_, svg in r.figures.items():
+            files.append(File.generated(config, f"figures/{id_}.svg", content=svg))
+    B.timings["snippets"] = time.perf_counter() - t0
+    B.timings["computed"] = computed
+
+    # KaTeX stylesheet and fonts (woff2 only: every browser the theme supports reads it).
+    if not KATEX_DIR.exists():
+        _fail("node_modules/katex is missing: run `npm ci` (the Makefile does)")
+    files.append(
+        File.generated(config, "assets/katex/katex.min.css", abs_src_path=str(KATEX_DIR / "katex.min.css"))
+    )
+    for f in sorted((KATEX_DIR / "fonts").glob("*.woff2")):
+        files.append(File.generated(config, f"assets/katex/fonts/{f.name}", abs_src_path=str(f)))
+    for name in ("katex.min.js", "contrib/auto-render.min.js"):
+        files.append(File.generated(config, f"assets/katex/{name}", abs_src_path=str(KATEX_DIR / name)))
+
+    # Notebooks: executed here (cached by source and snippets/), rendered by mkdocs-jupyter.
+    t1 = time.perf_counter()
+    for f in list(files):
+        if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py"):
+            try:
+                f.abs_src_path = str(notebooks.executed(Path(f.abs_src_path), S["tree"]))
+            except notebooks.NotebookError as e:
+                _fail(str(e))
+            B.notebook_pages[f.src_uri] = f.abs_src_path
+            stem = f.src_uri.removesuffix(".py")  # the executed notebook, downloadable beside its page
+            dl = notebooks.download_copy(Path(f.abs_src_path))
+            files.append(File.generated(config, f"{stem}/{Path(stem).name}.ipynb", abs_src_path=str(dl)))
+    notebooks.prune()
+    B.timings["notebooks"] = time.perf_counter() - t1
+
+    # Where each claim is made: its first marker (pages are scanned in file order).
+    for f in files.documentation_pages():
+        if f.src_uri.endswith(".md") and f.abs_src_path and Path(f.abs_src_path).exists():
+            text = Path(f.abs_src_path).read_text(encoding="utf-8")
+            for m in re.finditer(r"<!--\s*claim\s*:\s*(\S+?)\s*-->", text):
+                B.marker_pages.setdefault(m.group(1), (f.src_uri, f"claim-ref-{m.group(1)}"))
+
+    # Source pages: every snippet and test module, with line anchors, so figures and claims link to code.
+    for kind, folder in (("snippets", ROOT / "snippets"), ("tests", ROOT / "tests")):
+        for py in sorted(folder.glob("*.py")):
+            if py.name.startswith("_") or py.name == "conftest.py":
+                continue
+            md = (
+                f"---\nsearch:\n  exclude: true\n---\n\n# `{kind}/{py.name}`\n\n"
+                f"The source of `{kind}/{py.name}` as it ran in this build. Line anchors: `#L-<n>`.\n\n"
+                f"{_highlight(py.read_text(encoding='utf-8'))}\n"
+            )
+            files.append(File.generated(config, code_page(kind, py.name), content=md))
+    return files
+
+
+def _highlight(source: str) -> str:
+    """Highlighted source with an anchor ``L-<n>`` on every line (raw HTML, so MkDocs sees them)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    fmt = HtmlFormatter(
+        cssclass="highlight wrw-source", linenos="inline", lineanchors="L", anchorlinenos=True
+    )
+    return highlight(source, PythonLexer(), fmt).replace("\n\n", "\n&#8203;\n")
+
+
+def code_page(kind: str, filename: str) -> str:
+    return f"code/{kind}-{filename.removesuffix('.py')}.md"
+
+
+def code_link(page_src: str, path: str, line: int) -> str:
+    """Markdown link target, from page ``page_src``, of a line of ``snippets/x.py`` or ``tests/x.py``."""
+    kind, filename = Path(path).parts[-2], Path(path).name
+    return f"{get_relative_url(code_page(kind, filename), page_src)}#L-{line}"
+
+
+def code_url(page_url: str, path: str, line: int) -> str:
+    """The same as :func:`code_link`, as a URL for raw HTML in the page at ``page_url``."""
+    kind, filename = Path(path).parts[-2], Path(path).name
+    target = code_page(kind, filename).removesuffix(".md") + "/"
+    return f"{get_relative_url(target, page_url)}#L-{line}"
+
+
+@event_priority(100)
+def on_pre_page(page, config, files):
+    # mkdocs-jupyter wraps each notebook File in a NotebookFile, whose abs_src_path is computed
+    # afresh from docs/: point it at the executed notebook again before mkdocs-jupyter reads it.
+    executed = B.notebook_pages.get(page.file.src_uri)
+    if executed:
+        page.file.abs_src_path = executed
+    return page
+
+
+# -------------------------------------------------------------------------------------- markdown
+def _check_includes(markdown: str, page_src: str) -> None:
+    """Every ``--8<-- "file:section"`` names an existing file and section (pymdownx would fail
+    without saying which page asked)."""
+    for n, line in enumerate(markdown.splitlines(), 1):
+        m = INCLUDE.match(line)
+        if not m:
+            continue
+        target = m.group(1)
+        path, _, section = target.partition(":")
+        if section.isdigit() or re.fullmatch(r"\d*:\d*", section or "x"):
+            section = ""
+        f = ROOT / path
+        if not f.is_file():
+            _fail(f"docs/{page_src}:{n}: included file {path!r} does not exist")
+        if section and f"--8<-- [start:{section}]" not in f.read_text(encoding="utf-8"):
+            _fail(f"docs/{page_src}:{n}: section {section!r} not found in {path}")
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    src = page.file.src_uri
+    if src.startswith("code/"):
+        return markdown
+    _check_includes(markdown, src)
+    out, in_fence = [], False
+    for n, line in enumerate(markdown.split("\n"), 1):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or "<!--" not in line:
+            out.append(line)
+            continue
+        out.append(SHORTCODE.sub(lambda m, n=n: _shortcode(m, page, n), line))
+    return "\n".join(out)
+
+
+def _shortcode(m: re.Match, page, lineno: int) -> str:
+    name, arg = m.group(1) or m.group(3), (m.group(2) or "").strip()
+    src = page.file.src_uri
+    where = f"docs/{src}:{lineno}"
+    if name.startswith("pytest"):
+        return m.group(0)
+    if name not in KNOWN:
+        _fail(f"{where}: unknown shortcode {name!r}")
+    if name == "figure":
+        return _figure(arg, page, where)
+    if name == "table":
+        e = B.tables.get(arg)
+        if e is None:
+            _fail(f"{where}: unknown table id {arg!r}")
+        header, rows = _result(e)["tables"][arg]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+        cap = f'\n\n<p class="wrw-table-caption">{html.escape(e.text)}</p>' if e.text else ""
+        return "\n\n" + "\n".join(lines) + cap + "\n\n"
+    if name == "claim":
+        e = _claim(arg, where)
+        anchor = f"claim-ref-{arg}"
+        attr = ""
+        if B.marker_pages.get(arg) == (src, anchor) and (src, arg) not in B.anchored:
+            B.anchored.add((src, arg))
+            attr = f" #{anchor}"
+        link = get_relative_url("claims.md", src)
+        return (
+            f'[✓]({link}#{arg} "Tested claim {arg}: {_attr(e.text)}")'
+            f'{{.wrw-claim{attr} aria-label="tested claim {arg}"}}'
+        )
+    if name == "value":
+        return _value(arg, page, where)
+    if name == "cite":
+        keys = [k.strip() for k in arg.split(",") if k.strip()]
+        parts = []
+        for k in keys:
+            if k not in B.refs:
+                _fail(f"{where}: unknown citation key {k!r} (not in docs/references.bib)")
+            link = get_relative_url("references.md", src)
+            parts.append(f'[{bib.short(B.refs[k])}]({link}#ref-{k} "{_attr(bib.title(B.refs[k]))}")')
+        return "(" + "; ".join(parts) + ")"
+    if name == "claims-ledger":
+        return _ledger(page)
+    if name == "references":
+        return bib.render_markdown(B.refs)
+    return m.group(0)
+
+
+def _attr(s: str) -> str:
+    return s.replace('"', "&quot;").replace("\n", " ")
+
+
+def _result(e) -> dict:
+    r = B.results.get(e.module)
+    if r is None:
+        if os.environ.get("FIGURES_OFF") == "1":
+            return {"tables": {e.id: [["(figures off)"], []]}, "claims": {e.id: {"": 0}}}
+        _fail(f"{e.module}: no result for {e.id}")
+    return {"tables": r.tables, "claims": r.claims, "figures": r.figures}
+
+
+def _claim(arg: str, where: str):
+    e = B.claims.get(arg)
+    if e is None:
+        _fail(f"{where}: unknown claim id {arg!r}")
+    return e
+
+
+def _value(arg: str, page, where: str) -> str:
+    parts = arg.split()
+    ref, fmt = parts[0], (parts[1] if len(parts) > 1 else "")
+    pieces = ref.split(".")
+    cid, key = ".".join(pieces[:2]), ".".join(pieces[2:])
+    e = _claim(cid, where)
+    if os.environ.get("FIGURES_OFF") == "1" and cid not in B.values:
+        text = "…"
+    else:
+        vals = B.values.get(cid)
+        if vals is None:
+            _fail(f"{where}: claim {cid!r} has no measured value")
+        if key not in vals:
+            keys = ", ".join(repr(k) for k in vals) or "none"
+            _fail(f"{where}: claim {cid!r} has no value key {key!r} (keys: {keys})")
+        v = vals[key]
+        try:
+            text = format(v, fmt) if fmt else str(v)
+        except (ValueError, TypeError) as ex:
+            _fail(f"{where}: cannot format {cid}{'.' + key if key else ''}={v!r} with {fmt!r}: {ex}")
+    link = get_relative_url("claims.md", page.file.src_uri)
+    return f'[{text}]({link}#{cid} "Measured in this build: {_attr(e.text)}"){{.wrw-value}}'
+
+
+def _figure(arg: str, page, where: str) -> str:
+    e = B.figures.get(arg)
+    if e is None:
+        _fail(f"{where}: unknown figure id {arg!r}")
+    src = page.file.src_uri
+    num = B.fig_numbers.setdefault(src, {}).setdefault(arg, len(B.fig_numbers.get(src, {})) + 1)
+    url = get_relative_url(f"figures/{arg}.svg", page.file.url)
+    fid = "fig-" + arg.replace("/", "-")
+    code = code_url(page.file.url, e.source_file, e.source_line)
+    alt = html.escape(e.alt, quote=True)
+    return (
+        f'\n<figure class="wrw-figure" id="{fid}">\n'
+        f'<a class="wrw-zoom" href="{url}" title="Open the full-size figure">'
+        f'<img class="wrw-fig-light" src="{url}#only-light" alt="{alt}"></a>'
+        f'<a class="wrw-zoom" href="{url}" title="Open the full-size figure" tabindex="-1" aria-hidden="true">'
+        f'<img class="wrw-fig-dark" src="{url}#only-dark" alt=""></a>\n'
+        f'<figcaption><a class="wrw-fignum" href="#{fid}">Figure {num}.</a> {html.escape(e.text)} '
+        f'<a class="wrw-code" href="{code}">Code</a></figcaption>\n</figure>\n'
+    )
+
+
+def _ledger(page) -> str:
+    src = page.file.src_uri
+    rows = ["| Claim | Statement | Made in | Tested by | Measured in this build |", "|---|---|---|---|---|"]
+    tests = _claim_tests()
+    for cid in sorted(B.claims):
+        e = B.claims[cid]
+        made = B.marker_pages.get(cid)
+        made_md = f"[{made[0]}]({get_relative_url(made[0], src)}#{made[1]})" if made else "—"
+        t = tests.get(cid)
+        test_md = f"[`{t[0]}`]({code_link(src, 'tests/' + t[1], t[2])})" if t else "—"
+        vals = B.values.get(cid, {})
+        val = ", ".join(f"{k}={_short(v)}" if k else _short(v) for k, v in vals.items())
+        rows.append(f'| <span id="{cid}"></span>`{cid}` | {e.text} | {made_md} | {test_md} | {val} |')
+    return "\n".join(rows)
+
+
+def _short(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_short(x) for x in v[:6]) + (", …" if len(v) > 6 else "") + "]"
+    return str(v)
+
+
+def _claim_tests() -> dict[str, tuple[str, str, int]]:
+    """claim id -> (test function, test file, line), from ``@pytest.mark.claim("id")`` in tests/."""
+    return claims_index.claim_tests(ROOT / "tests")
+
+
+# ------------------------------------------------------------------------------------------ html
+MATH = re.compile(r'<(span|div) class="arithmatex">\s*(?:\\\((.*?)\\\)|\\\[(.*?)\\\])\s*</\1>', re.S)
+
+
+def on_page_content(html_: str, page, config, files):
+    if page.file.src_uri in B.notebook_pages:
+        return html_
+    return MATH.sub(lambda m: _katex(m, page), html_)
+
+
+def _katex(m: re.Match, page) -> str:
+    display = m.group(1) == "div"
+    tex = html.unescape(m.group(3) if display else m.group(2))
+    out = katex_render(tex, display)
+    if out.startswith("ERROR:"):
+        _fail(f"docs/{page.file.src_uri}: math {tex[:60]!r}: {out[6:]}")
+    return f'<div class="wrw-math">{out}</div>' if display else out
+
+
+def katex_render(tex: str, display: bool) -> str:
+    cache = S["katex_cache"]
+    if cache is None:
+        p = ROOT / ".cache" / "katex.json"
+        cache = S["katex_cache"] = json.loads(p.read_text()) if p.exists() else {}
+        S["katex_dirty"] = False
+    key = ("D" if display else "I") + tex
+    if key not in cache:
+        proc = S.get("katex_proc")
+        if proc is None or proc.poll() is not None:
+            proc = S["katex_proc"] = subprocess.Popen(
+                ["node", str(ROOT / "hooks" / "katex_render.cjs")],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+        proc.stdin.flush()
+        ans = json.loads(proc.stdout.readline())
+        if "error" in ans:
+            return "ERROR:" + ans["error"]
+        cache[key] = ans["html"]
+        S["katex_dirty"] = True
+    return cache[key]
+
+
+NB_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+
+
+def on_post_page(output: str, page, config):
+    if page.file.src_uri in B.notebook_pages:
+        output = NB_MATHJAX.sub("", output)
+        name = Path(page.file.src_uri).stem
+        dl = (
+            f'<p class="wrw-download"><a class="md-button" href="{name}.ipynb" download>'
+            f"Download this notebook (.ipynb)</a></p>"
+        )
+        output = output.replace('<div class="jupyter-wrapper">', dl + '<div class="jupyter-wrapper">', 1)
+    return output
+
+
+def on_post_build(config):
+    if S.get("katex_dirty"):
+        p = ROOT / ".cache" / "katex.json"
+        p.parent.mkdir(exist_ok=True)
+        tmp = p.with_suffix(".tmp")
+        tmp.write_text(json.dumps(S["katex_cache"], sort_keys=True))
+        os.replace(tmp, p)
+        S["katex_dirty"] = False
+    problems = linkcheck.check(Path(config.site_dir))
+    if problems:
+        _fail("broken internal links: " + "; ".join(problems[:10]))
+    log.info(
+        "snippets %.2fs (computed: %s), notebooks %.2fs",
+        B.timings.get("snippets", 0),
+        ", ".join(B.timings.get("computed") or []) or "none",
+        B.timings.get("notebooks", 0),
+    )

@@ -1,0 +1,101 @@
+"""Every page of the built site in headless Chromium (Debian's), at desktop and phone widths.
+
+For each page: no console errors, every image loaded, math typeset with no raw TeX left, no
+request to any host but the loopback server, no horizontal overflow at 390 px, headings in order,
+and no serious or critical axe-core violation. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import chromium, chromium_path, serve, site_pages
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed (make browser)"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+# Text of the page outside code, scripts and styles (code may legitimately contain `$` or `\(`).
+PROSE_JS = """() => {
+  const root = document.querySelector('.md-content') || document.body;
+  const c = root.cloneNode(true);
+  c.querySelectorAll('pre, code, script, style, .katex, .jp-InputArea, .jp-OutputArea').forEach(e => e.remove());
+  return c.textContent;
+}"""
+
+CHECK_JS = """() => {
+  const imgs = [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);
+  const heads = [...document.querySelectorAll('.md-content h1, .md-content h2, .md-content h3, .md-content h4, .md-content h5, .md-content h6')]
+      .map(h => +h.tagName[1]);
+  let order = [];
+  for (let i = 1; i < heads.length; i++) if (heads[i] > heads[i-1] + 1) order.push(`h${heads[i-1]} -> h${heads[i]}`);
+  if (heads.length && heads[0] !== 1) order.unshift('first heading is not h1');
+  return {
+    brokenImages: imgs,
+    headingOrder: order,
+    rawMath: document.querySelectorAll('.arithmatex').length,
+    katex: document.querySelectorAll('.katex').length,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    nbMarkdownMath: [...document.querySelectorAll('.jp-RenderedMarkdown')].some(e => /\\$|\\\\\\(/.test(e.textContent)),
+  };
+}"""
+
+MODES = {
+    "desktop-light": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"},
+    "phone-dark": {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark", "is_mobile": True},
+}
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_every_page_in_chromium(built_site, mode):
+    problems: list[str] = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with serve(built_site) as base, chromium() as browser:
+        ctx = browser.new_context(**MODES[mode])
+        page = ctx.new_page()
+        errors: list[str] = []
+        offsite: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: offsite.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None,
+        )
+        for rel in site_pages(built_site):
+            errors.clear()
+            offsite.clear()
+            page.goto(base + rel, wait_until="load")
+            info = page.evaluate(CHECK_JS)
+            if info["nbMarkdownMath"]:  # notebook pages: wait for the KaTeX loader
+                page.wait_for_selector("body[data-math=typeset]", timeout=10_000)
+            prose = page.evaluate(PROSE_JS)
+            where = f"[{mode}] /{rel}"
+            problems += [f"{where}: console error: {e}" for e in errors]
+            problems += [f"{where}: request off the loopback host: {u}" for u in offsite]
+            problems += [f"{where}: image not loaded: {u}" for u in info["brokenImages"]]
+            problems += [f"{where}: heading order: {h}" for h in info["headingOrder"]]
+            if info["rawMath"]:
+                problems.append(f"{where}: {info['rawMath']} untypeset math elements")
+            for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt"):
+                if raw in prose:
+                    problems.append(f"{where}: raw TeX {raw!r} in the text")
+            if mode.startswith("phone") and info["overflow"] > 1:
+                problems.append(f"{where}: page is {info['overflow']} px wider than the 390 px screen")
+            if AXE.exists():
+                page.add_script_tag(path=str(AXE))
+                res = page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                    ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                    ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))"
+                )
+                problems += [f"{where}: axe {v}" for v in res]
+            name = (rel.strip("/").replace("/", "_") or "home") + f"-{mode}.png"
+            page.screenshot(path=str(SHOTS / name), full_page=True)
+        ctx.close()
+    assert not problems, "\n".join(problems)
