@@ -11,6 +11,9 @@ PYSTAMP := $(VENV)/.installed
 NODESTAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# one BLAS thread per process: the build and the tests parallelize across processes instead
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 
 .PHONY: help deps serve site test test-fast lint format bench browser clean
 
@@ -48,8 +51,8 @@ format: deps  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: deps browser site lint  ## the whole suite: strict build, tests, code blocks, browser, lint
-	$(BIN)/pytest --codeblocks tests docs
+test: deps browser lint site  ## the whole suite: strict build, claims, code blocks, faults, browser, lint
+	$(BIN)/pytest --codeblocks -n 2 --dist loadfile tests docs
 
 test-fast: deps  ## the claim tests only (no builds, no browser)
 	$(BIN)/pytest tests -m "not browser and not build"

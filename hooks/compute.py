@@ -181,8 +181,14 @@ def write_cached(res: ModuleResult) -> None:
     (tmp / "claims.json").write_text(json.dumps(res.claims, indent=1, sort_keys=True), encoding="utf-8")
     (tmp / "tables.json").write_text(json.dumps(res.tables, indent=1, sort_keys=True), encoding="utf-8")
     (tmp / "done").write_text(res.key, encoding="utf-8")
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(tmp, final)
+    if (final / "done").exists():  # another build process recorded the same key meanwhile
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    shutil.rmtree(final, ignore_errors=True)  # an unfinished entry
+    try:
+        os.replace(tmp, final)
+    except OSError:  # lost a race to an identical entry
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _worker(module: str, key: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def executed(src: Path, snippets_hash: str) -> Path:
         resources={"metadata": {"path": str(src.parent)}},
     )
     try:
-        client.execute()
+        # the kernel's own stderr (start-up notices, its traceback when a timeout interrupts it)
+        # is not ours to print: errors are reported from the cell outputs, one line each
+        client.execute(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     except CellTimeoutError:
         raise NotebookError(f"{rel}: cell {_failed_cell(nb)} timed out after {timeout()} s") from None
     except CellExecutionError as e:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -72,6 +73,7 @@ class Build:
     fig_numbers: dict = {}
     notebook_pages: dict = {}  # src_uri -> executed .ipynb
     timings: dict = {}
+    files = None  # the build's Files, for resolving links in notebooks
 
 
 B = Build()
@@ -105,6 +107,7 @@ def on_config(config):
 @event_priority(100)  # before mkdocs-jupyter wraps the notebook files
 def on_files(files: Files, config):
     t0 = time.perf_counter()
+    B.files = files
     modules = sorted({e.module for e in [*B.figures.values(), *B.claims.values(), *B.tables.values()]})
     if os.environ.get("FIGURES_OFF") == "1":  # benchmark floor: no snippet runs at all
         B.results, computed = {}, []
@@ -234,6 +237,8 @@ def on_page_markdown(markdown: str, page, config, files):
     if src.startswith("code/"):
         return markdown
     _check_includes(markdown, src)
+    if (ROOT / "snippets" / (Path(src).stem + ".py")).exists() and "/" not in src:
+        markdown = markdown.rstrip() + "\n\n" + _cite_box(markdown, page, config)
     out, in_fence = [], False
     for n, line in enumerate(markdown.split("\n"), 1):
         if FENCE.match(line):
@@ -243,6 +248,27 @@ def on_page_markdown(markdown: str, page, config, files):
             continue
         out.append(SHORTCODE.sub(lambda m, n=n: _shortcode(m, page, n), line))
     return "\n".join(out)
+
+
+def _cite_box(markdown: str, page, config) -> str:
+    """A collapsible "Cite this page" box with the permalink and a BibTeX entry."""
+    m = re.search(r"^#\s+(.+?)(?:\s*\{[^}]*\})?\s*$", markdown, re.M)
+    title = m.group(1).strip() if m else (page.title or config.site_name)
+    url = (config.site_url or "").rstrip("/") + "/" + page.file.url
+    slug = Path(page.file.src_uri).stem
+    bibtex = (
+        f"@misc{{whyrandomweights-{slug},\n"
+        f"  title        = {{{{{title}}}}},\n"
+        f"  author       = {{{{The Why Random Weights contributors}}}},\n"
+        f"  howpublished = {{\\url{{{url}}}}},\n"
+        f"  year         = {{{time.strftime('%Y')}}},\n"
+        f"  note         = {{Every number on the page is computed by the site's build and tested}}\n}}"
+    )
+    body = "\n".join("    " + line for line in bibtex.splitlines())
+    return (
+        f'??? quote "Cite this page"\n\n    Permalink: <{url}>. To cite one answer, use the permalink (¶) '
+        f"of its section.\n\n    ```bibtex\n{body}\n    ```\n"
+    )
 
 
 def _shortcode(m: re.Match, page, lineno: int) -> str:
@@ -343,6 +369,8 @@ def _figure(arg: str, page, where: str) -> str:
     if e is None:
         _fail(f"{where}: unknown figure id {arg!r}")
     src = page.file.src_uri
+    if os.environ.get("FIGURES_OFF") == "1":
+        return f'\n<figure class="wrw-figure"><figcaption>{html.escape(e.text)}</figcaption></figure>\n'
     num = B.fig_numbers.setdefault(src, {}).setdefault(arg, len(B.fig_numbers.get(src, {})) + 1)
     url = get_relative_url(f"figures/{arg}.svg", page.file.url)
     fid = "fig-" + arg.replace("/", "-")
@@ -436,12 +464,31 @@ def katex_render(tex: str, display: bool) -> str:
 NB_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+NB_MD_LINK = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def _notebook_links(output: str, page) -> str:
+    """Links in notebook Markdown cells are written like the site's (``../scale.md#how-small``,
+    relative to ``docs/notebooks/``); mkdocs-jupyter leaves them as they are, so point them at the
+    pages' URLs. A link to a missing page fails the build."""
+
+    def fix(m: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m.group(1)))
+        f = B.files.get_file_from_path(target) if B.files is not None else None
+        if f is None:
+            _fail(f"docs/{page.file.src_uri}: link to missing page {m.group(1)!r}")
+        return f'href="{get_relative_url(f.url, page.file.url)}{m.group(2) or ""}"'
+
+    return NB_MD_LINK.sub(fix, output)
+
+
 def on_post_page(output: str, page, config):
     if page.file.src_uri in B.notebook_pages:
+        output = _notebook_links(output, page)
         output = NB_MATHJAX.sub("", output)
         name = Path(page.file.src_uri).stem
         dl = (
-            f'<p class="wrw-download"><a class="md-button" href="{name}.ipynb" download>'
+            f'<p class="wrw-download"><a class="md-button md-button--primary" href="{name}.ipynb" download>'
             f"Download this notebook (.ipynb)</a></p>"
         )
         output = output.replace('<div class="jupyter-wrapper">', dl + '<div class="jupyter-wrapper">', 1)
@@ -452,7 +499,7 @@ def on_post_build(config):
     if S.get("katex_dirty"):
         p = ROOT / ".cache" / "katex.json"
         p.parent.mkdir(exist_ok=True)
-        tmp = p.with_suffix(".tmp")
+        tmp = p.with_suffix(f".tmp-{os.getpid()}")
         tmp.write_text(json.dumps(S["katex_cache"], sort_keys=True))
         os.replace(tmp, p)
         S["katex_dirty"] = False

@@ -136,6 +136,8 @@ def test_built_site_has_no_broken_links(built_site):
 def test_built_pages_show_no_traceback_or_raw_shortcode(built_site):
     bad = []
     for f in built_site.rglob("*.html"):
+        if f.relative_to(built_site).parts[0] == "code":
+            continue  # the published sources of the tests quote these strings on purpose
         text = f.read_text(encoding="utf-8")
         if "Traceback (most recent call last)" in text or re.search(
             r"&lt;!--\s*(figure|claim|value|table|cite):", text

@@ -1,0 +1,248 @@
+"""The build benchmark: one table, measured in one run (``make bench``).
+
+Works on a temporary copy of the project so that the repository's own caches stay untouched:
+
+* cold build (empty caches), warm build (no change), and the figures-off floor;
+* a prose-only edit and a snippet-module edit, each rebuilt by a running ``mkdocs serve`` (the
+  time from saving the file to the page being served with the change);
+* the test-suite time (``pytest -n 2``, unless ``--no-tests``);
+* the weight of each page: HTML plus every asset and figure it loads, in headless Chromium.
+
+``--update-readme`` writes the table between the BENCH markers of README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tests"))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+
+
+def copy_project(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns(
+        ".venv", "site", "node_modules", ".git", "__pycache__", ".cache", "artifacts"
+    )
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def build(project: Path, **env) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict"],
+        cwd=project,
+        env=dict(ENV, PYTHONPATH=str(project), **env),
+        capture_output=True,
+        text=True,
+    )
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"bench: build failed:\n{p.stderr[-3000:]}")
+    return dt, p.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def serve_edits(project: Path) -> dict[str, float | int]:
+    """Times, under ``mkdocs serve``, from saving an edit to serving the changed page."""
+    port = _free_port()
+    log = open(project / "serve.log", "w")
+    proc = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        cwd=project,
+        env=dict(ENV, PYTHONPATH=str(project)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    out: dict[str, float | int] = {}
+    try:
+        deadline = time.time() + 600
+        while "Why Random Weights" not in _get(base):
+            if time.time() > deadline or proc.poll() is not None:
+                sys.exit(
+                    "bench: mkdocs serve did not come up:\n" + (project / "serve.log").read_text()[-2000:]
+                )
+            time.sleep(0.2)
+
+        def wait_for(url: str, needle: str) -> float:
+            t0 = time.perf_counter()
+            while needle not in _get(url):
+                if time.perf_counter() - t0 > 300:
+                    sys.exit(f"bench: {needle!r} never appeared at {url}")
+                time.sleep(0.05)
+            return time.perf_counter() - t0
+
+        about = project / "docs" / "about.md"
+        time.sleep(1.0)  # let the watcher settle
+        about.write_text(about.read_text() + "\n\nBenchmark prose edit marker.\n")
+        out["prose_edit_s"] = wait_for(base + "about/", "Benchmark prose edit marker")
+
+        # A snippet edit: a change of code (not only a comment) in snippets/index.py.
+        before = (project / "serve.log").read_text()
+        snip = project / "snippets" / "index.py"
+        snip.write_text(
+            snip.read_text().replace("SEEDS, HIDDEN, STEPS, LR = 64,", "SEEDS, HIDDEN, STEPS, LR = 63,")
+        )
+        out["snippet_edit_s"] = wait_for(base, ">63<")
+        log_after = (project / "serve.log").read_text()[len(before) :]
+        m = re.search(r"computed (snippets\.[\w., ]+)", log_after)
+        out["snippet_modules_recomputed"] = m.group(1).strip() if m else "?"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+        log.close()
+    return out
+
+
+def page_weights(site: Path) -> dict[str, int]:
+    """Bytes loaded by each page (HTML, CSS, JS, fonts, figures), measured in Chromium."""
+    from browser import chromium, serve, site_pages
+
+    weights: dict[str, int] = {}
+    with serve(site) as base, chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        for rel in site_pages(site):
+            if rel.startswith("code/"):
+                continue
+            page = ctx.new_page()
+            sizes: dict[str, int] = {}
+
+            def on_response(r, sizes=sizes):
+                try:
+                    sizes[r.url] = len(r.body())
+                except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
+                    pass
+
+            page.on("response", on_response)
+            page.goto(base + rel, wait_until="networkidle")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_timeout(300)
+            weights[rel or "(home)"] = sum(sizes.values())
+            page.close()
+    return weights
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
+    ap.add_argument("--update-readme", action="store_true", help="write the table into README.md")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="wrw-bench-"))
+    project = copy_project(tmp / "project")
+    rows: list[tuple[str, str, str]] = []
+
+    cold, _ = build(project)
+    rows.append(("cold build (empty caches)", f"{cold:.1f} s", ""))
+    warm, _ = build(project)
+    floor, _ = build(project, FIGURES_OFF="1")
+    rows.append(("warm build, no change", f"{warm:.2f} s", f"{warm / floor:.2f}× the floor (target ≤ 1.3×)"))
+    rows.append(("build with figures off (the floor)", f"{floor:.2f} s", ""))
+
+    weights = page_weights(project / "site")
+    edits = serve_edits(project)
+    rows.append(
+        (
+            "`mkdocs serve`: prose-only edit",
+            f"{edits['prose_edit_s']:.2f} s",
+            "save → page served (target ≤ 1 s)",
+        )
+    )
+    rows.append(
+        (
+            "`mkdocs serve`: snippet-module edit",
+            f"{edits['snippet_edit_s']:.2f} s",
+            f"recomputed: {edits['snippet_modules_recomputed']} (target: that module only)",
+        )
+    )
+    if not args.no_tests:
+        t0 = time.perf_counter()
+        p = subprocess.run(
+            [
+                str(BIN / "pytest"),
+                "-q",
+                "--codeblocks",
+                "-n",
+                "2",
+                "--dist",
+                "loadfile",
+                "tests",
+                "docs",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
+        tail = (p.stdout.strip().splitlines() or ["?"])[-1]
+        rows.append(("test suite (`pytest -n 2`)", f"{time.perf_counter() - t0:.0f} s", tail.strip("= ")))
+
+    md_pages = {k: v for k, v in weights.items() if not k.startswith("notebooks/")}
+    nb_pages = {k: v for k, v in weights.items() if k.startswith("notebooks/")}
+    med = statistics.median(md_pages.values())
+    rows.append(
+        ("median Markdown page weight", f"{med / 1e3:.0f} KB", f"{len(md_pages)} pages (target ≤ 600 KB)")
+    )
+    if nb_pages:
+        rows.append(("heaviest notebook page", f"{max(nb_pages.values()) / 1e3:.0f} KB", "target ≤ 1.2 MB"))
+
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
+        "",
+        "| step | measured | note |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+        "| page | weight |",
+        "|---|---|",
+        *[f"| `{k}` | {v / 1e3:.0f} KB |" for k, v in sorted(weights.items())],
+    ]
+    table = "\n".join(lines)
+    print(table)
+    if args.update_readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text()
+        text = re.sub(
+            r"<!-- BENCH START -->.*<!-- BENCH END -->",
+            lambda _: f"<!-- BENCH START -->\n{table}\n<!-- BENCH END -->",
+            text,
+            flags=re.S,
+        )
+        readme.write_text(text)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
