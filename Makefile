@@ -57,8 +57,9 @@ test: deps browser lint site  ## the whole suite: strict build, claims, code blo
 test-fast: deps  ## the claim tests only (no builds, no browser)
 	$(BIN)/pytest tests -m "not browser and not build"
 
-bench: deps browser  ## the build and page-weight benchmark table
+bench: deps browser site  ## the build, page-weight and playground benchmark tables
 	$(PY) tools/bench.py
+	$(PY) tools/bench_playground.py site
 
 clean:  ## remove the built site and every cache (not .venv or node_modules)
 	rm -rf site .cache .pytest_cache

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
+import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+_ID = re.compile(r"""\s(?:id|name)=["']([^"']+)["']""")
+_LINK = re.compile(r"""<(?:a|img|script|link)\s[^>]*?\b(?:href|src)=["']([^"']+)["']""", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
-        d = dict(attrs)
-        for k in ("id", "name"):
-            if d.get(k):
-                self.ids.add(d[k])
-        if tag == "a" and d.get("href"):
-            self.links.append(d["href"])
-        if tag in ("img", "script") and d.get("src"):
-            self.links.append(d["src"])
-        if tag == "link" and d.get("href"):
-            self.links.append(d["href"])
+class _Page:
+    """Ids and link targets of a generated HTML page (regular expressions: the pages are
+    machine-written, and an HTML parser is ten times slower on the large source pages)."""
+
+    def __init__(self, text: str):
+        text = _COMMENT.sub("", text)
+        self.ids = {html.unescape(i) for i in _ID.findall(text)}
+        self.links = [html.unescape(h) for h in _LINK.findall(text)]
 
 
 def check(site: Path) -> list[str]:
     """``page: href`` for each link to a missing file or a missing anchor."""
     pages: dict[str, _Page] = {}
     for f in site.rglob("*.html"):
-        p = _Page()
-        p.feed(f.read_text(encoding="utf-8", errors="replace"))
-        pages[f.relative_to(site).as_posix()] = p
+        pages[f.relative_to(site).as_posix()] = _Page(f.read_text(encoding="utf-8", errors="replace"))
     problems: list[str] = []
     for rel, p in sorted(pages.items()):
         base = "http://site/" + rel

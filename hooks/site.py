@@ -74,6 +74,7 @@ class Build:
     notebook_pages: dict = {}  # src_uri -> executed .ipynb
     timings: dict = {}
     files = None  # the build's Files, for resolving links in notebooks
+    sources: dict = {}  # code page src_uri -> the .py file it shows
 
 
 B = Build()
@@ -108,6 +109,7 @@ def on_config(config):
 def on_files(files: Files, config):
     t0 = time.perf_counter()
     B.files = files
+    B.sources = {}
     modules = sorted({e.module for e in [*B.figures.values(), *B.claims.values(), *B.tables.values()]})
     if os.environ.get("FIGURES_OFF") == "1":  # benchmark floor: no snippet runs at all
         B.results, computed = {}, []
@@ -168,8 +170,9 @@ def on_files(files: Files, config):
             md = (
                 f"---\nsearch:\n  exclude: true\n---\n\n# `{kind}/{py.name}`\n\n"
                 f"The source of `{kind}/{py.name}` as it ran in this build. Line anchors: `#L-<n>`.\n\n"
-                f"{_highlight(py.read_text(encoding='utf-8'))}\n"
+                f'<div class="wrw-source-slot"></div>\n'
             )
+            B.sources[code_page(kind, py.name)] = py
             files.append(File.generated(config, code_page(kind, py.name), content=md))
     return files
 
@@ -180,9 +183,8 @@ def _highlight(source: str) -> str:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
 
-    fmt = HtmlFormatter(
-        cssclass="highlight wrw-source", linenos="inline", lineanchors="L", anchorlinenos=True
-    )
+    # no link per line number: thousands of links make the page slow for assistive tools
+    fmt = HtmlFormatter(cssclass="highlight wrw-source", linenos="inline", lineanchors="L")
     return highlight(source, PythonLexer(), fmt).replace("\n\n", "\n&#8203;\n")
 
 
@@ -190,14 +192,11 @@ def code_page(kind: str, filename: str) -> str:
     return f"code/{kind}-{filename.removesuffix('.py')}.md"
 
 
-def code_link(page_src: str, path: str, line: int) -> str:
-    """Markdown link target, from page ``page_src``, of a line of ``snippets/x.py`` or ``tests/x.py``."""
-    kind, filename = Path(path).parts[-2], Path(path).name
-    return f"{get_relative_url(code_page(kind, filename), page_src)}#L-{line}"
-
-
 def code_url(page_url: str, path: str, line: int) -> str:
-    """The same as :func:`code_link`, as a URL for raw HTML in the page at ``page_url``."""
+    """URL, from the page at ``page_url``, of a line of ``snippets/x.py`` or ``tests/x.py``.
+
+    Links to source lines are written as raw HTML: the line anchors are added after Markdown
+    (see on_page_content), so hooks/linkcheck.py checks them, not MkDocs."""
     kind, filename = Path(path).parts[-2], Path(path).name
     target = code_page(kind, filename).removesuffix(".md") + "/"
     return f"{get_relative_url(target, page_url)}#L-{line}"
@@ -396,7 +395,11 @@ def _ledger(page) -> str:
         made = B.marker_pages.get(cid)
         made_md = f"[{made[0]}]({get_relative_url(made[0], src)}#{made[1]})" if made else "—"
         t = tests.get(cid)
-        test_md = f"[`{t[0]}`]({code_link(src, 'tests/' + t[1], t[2])})" if t else "—"
+        test_md = (
+            f'<a href="{code_url(page.file.url, "tests/" + t[1], t[2])}"><code>{t[0]}</code></a>'
+            if t
+            else "—"
+        )
         vals = B.values.get(cid, {})
         val = ", ".join(f"{k}={_short(v)}" if k else _short(v) for k, v in vals.items())
         rows.append(f'| <span id="{cid}"></span>`{cid}` | {e.text} | {made_md} | {test_md} | {val} |')
@@ -423,6 +426,9 @@ MATH = re.compile(r'<(span|div) class="arithmatex">\s*(?:\\\((.*?)\\\)|\\\[(.*?)
 def on_page_content(html_: str, page, config, files):
     if page.file.src_uri in B.notebook_pages:
         return html_
+    if page.file.src_uri in B.sources:  # highlighted after Markdown: its HTML parser is slow on it
+        src = B.sources[page.file.src_uri].read_text(encoding="utf-8")
+        return html_.replace('<div class="wrw-source-slot"></div>', _highlight(src), 1)
     return MATH.sub(lambda m: _katex(m, page), html_)
 
 

@@ -13,12 +13,12 @@ import numpy as np
 from snippets import claim, figure
 from snippets._style import COLORS, new_figure
 
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y = np.array([0, 1, 1, 0], dtype=float)
+# --8<-- [start:train]
+X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)  # the four XOR inputs
+Y = np.array([0, 1, 1, 0], dtype=float)  # and their labels
 SEEDS, HIDDEN, STEPS, LR = 64, 8, 3000, 1.0
 
 
-# --8<-- [start:train]
 def train_xor(W1, b1, w2, b2, steps=STEPS, lr=LR, record=()):
     """Full-batch gradient descent on XOR for a batch of networks.
 

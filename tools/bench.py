@@ -164,6 +164,22 @@ def main() -> None:
 
     cold, _ = build(project)
     rows.append(("cold build (empty caches)", f"{cold:.1f} s", ""))
+    first = {
+        p.relative_to(project / "site"): p.read_bytes() for p in (project / "site" / "figures").rglob("*.svg")
+    }
+    cold2, _ = build(project, FIGURES_REFRESH="1")
+    second = {
+        p.relative_to(project / "site"): p.read_bytes() for p in (project / "site" / "figures").rglob("*.svg")
+    }
+    same = sum(first[k] == second.get(k) for k in first)
+    rows.append(
+        (
+            "second cold build (`FIGURES_REFRESH=1`)",
+            f"{cold2:.1f} s",
+            f"{same}/{len(first)} SVGs byte-identical to the first"
+            + ("" if same == len(first) == len(second) else " (MISMATCH)"),
+        )
+    )
     warm, _ = build(project)
     floor, _ = build(project, FIGURES_OFF="1")
     rows.append(("warm build, no change", f"{warm:.2f} s", f"{warm / floor:.2f}× the floor (target ≤ 1.3×)"))

@@ -8,6 +8,14 @@
     document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper .jp-OutputArea-output pre").forEach(function (e) {
       if (!e.hasAttribute("tabindex")) e.setAttribute("tabindex", "0");
     });
+    // wide tables and equations scroll sideways: let the keyboard reach them
+    document.querySelectorAll(".md-typeset__scrollwrap, .wrw-math").forEach(function (e) {
+      if (e.scrollWidth > e.clientWidth + 1 && !e.hasAttribute("tabindex")) {
+        e.setAttribute("tabindex", "0");
+        e.setAttribute("role", "region");
+        e.setAttribute("aria-label", e.classList.contains("wrw-math") ? "Equation (scrolls sideways)" : "Table (scrolls sideways)");
+      }
+    });
   }
   if (window.document$) window.document$.subscribe(fix);
   else document.addEventListener("DOMContentLoaded", fix);
