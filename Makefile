@@ -33,7 +33,7 @@ $(NODESTAMP): package.json package-lock.json
 deps: $(PYSTAMP) $(NODESTAMP)  ## create .venv and node_modules from the pinned lock files
 
 serve: deps  ## build the site with every figure and serve it on 127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 site: deps  ## build the site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict

@@ -85,6 +85,10 @@ def _fail(msg: str):
 
 
 # ---------------------------------------------------------------------------------------- config
+def on_startup(command, dirty):
+    S["dirty"] = bool(dirty)  # `mkdocs serve --dirty` (make serve): rebuild only what changed
+
+
 def on_config(config):
     t0 = time.perf_counter()
     tree = compute.tree_hash()
@@ -128,6 +132,7 @@ def on_files(files: Files, config):
             files.append(File.generated(config, f"figures/{id_}.svg", content=svg))
     B.timings["snippets"] = time.perf_counter() - t0
     B.timings["computed"] = computed
+    _mark_dirty(files, bool(computed))
 
     # KaTeX stylesheet and fonts (woff2 only: every browser the theme supports reads it).
     if not KATEX_DIR.exists():
@@ -186,6 +191,23 @@ def _highlight(source: str) -> str:
     # no link per line number: thousands of links make the page slow for assistive tools
     fmt = HtmlFormatter(cssclass="highlight wrw-source", linenos="inline", lineanchors="L")
     return highlight(source, PythonLexer(), fmt).replace("\n\n", "\n&#8203;\n")
+
+
+def _mark_dirty(files: Files, recomputed: bool) -> None:
+    """Under ``serve --dirty`` MkDocs re-renders only pages whose source changed. Make that true
+    of what this hook adds: pages quote measured values, so a recomputed snippet re-renders every
+    page; the claims ledger is always rebuilt; the source listings only when a source changed."""
+    if not S.get("dirty"):
+        return
+    sources = compute.tree_hash() + str(
+        sorted((p.name, p.stat().st_mtime_ns) for p in (ROOT / "tests").glob("*.py"))
+    )
+    sources_changed, S["sources"] = S.get("sources") != sources, sources
+    for f in files.documentation_pages():
+        if f.src_uri.startswith("code/"):
+            f.is_modified = (lambda v: lambda: v)(sources_changed)
+        elif recomputed or f.src_uri == "claims.md":
+            f.is_modified = lambda: True
 
 
 def code_page(kind: str, filename: str) -> str:

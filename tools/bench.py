@@ -76,7 +76,14 @@ def serve_edits(project: Path) -> dict[str, float | int]:
     port = _free_port()
     log = open(project / "serve.log", "w")
     proc = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        [
+            str(BIN / "mkdocs"),
+            "serve",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "--no-livereload",
+        ],  # as `make serve`
         cwd=project,
         env=dict(ENV, PYTHONPATH=str(project)),
         stdout=log,
