@@ -44,8 +44,19 @@ class ModuleResult:
     cached: bool = False
 
 
+_IMPORTS: dict[tuple, set[str]] = {}  # (path, mtime, size) -> imports: `mkdocs serve` re-asks often
+
+
 def _local_imports(path: Path) -> set[str]:
     """Snippet module files imported by ``path`` (``snippets.x`` and relative imports)."""
+    st = path.stat()
+    memo = (str(path), st.st_mtime_ns, st.st_size)
+    if memo not in _IMPORTS:
+        _IMPORTS[memo] = _parse_imports(path)
+    return _IMPORTS[memo]
+
+
+def _parse_imports(path: Path) -> set[str]:
     out: set[str] = set()
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))

@@ -22,13 +22,27 @@ class _Page:
         self.links = [html.unescape(h) for h in _LINK.findall(text)]
 
 
-def check(site: Path) -> list[str]:
-    """``page: href`` for each link to a missing file or a missing anchor."""
+_PARSED: dict[tuple, _Page] = {}  # (path, mtime, size) -> parsed page, for `mkdocs serve --dirty`
+
+
+def _parse(f: Path) -> _Page:
+    st = f.stat()
+    memo = (str(f), st.st_mtime_ns, st.st_size)
+    if memo not in _PARSED:
+        _PARSED[memo] = _Page(f.read_text(encoding="utf-8", errors="replace"))
+    return _PARSED[memo]
+
+
+def check(site: Path, only: set[str] | None = None) -> list[str]:
+    """``page: href`` for each link to a missing file or a missing anchor; ``only`` limits the
+    pages whose links are checked (site-relative paths), as after a dirty rebuild."""
     pages: dict[str, _Page] = {}
     for f in site.rglob("*.html"):
-        pages[f.relative_to(site).as_posix()] = _Page(f.read_text(encoding="utf-8", errors="replace"))
+        pages[f.relative_to(site).as_posix()] = _parse(f)
     problems: list[str] = []
     for rel, p in sorted(pages.items()):
+        if only is not None and rel not in only:
+            continue
         base = "http://site/" + rel
         for href in p.links:
             if (

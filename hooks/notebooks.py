@@ -28,18 +28,19 @@ def timeout() -> int:
     return int(os.environ.get("NOTEBOOK_TIMEOUT", "120"))
 
 
-def key(src: Path, snippets_hash: str) -> str:
+def key(src: Path, deps: str) -> str:
     import jupytext
     import nbclient
 
     h = hashlib.sha256(src.read_bytes())
-    h.update(f"{snippets_hash};jupytext={jupytext.__version__};nbclient={nbclient.__version__}".encode())
+    h.update(f"{deps};jupytext={jupytext.__version__};nbclient={nbclient.__version__}".encode())
     return h.hexdigest()[:16]
 
 
-def executed(src: Path, snippets_hash: str) -> Path:
-    """The path of the executed notebook for ``src`` (a percent-format ``.py``)."""
-    k = key(src, snippets_hash)
+def executed(src: Path, deps: str) -> Path:
+    """The path of the executed notebook for ``src`` (a percent-format ``.py``); ``deps`` names
+    the versions of the snippet modules it imports."""
+    k = key(src, deps)
     out = CACHE / k / (src.stem + ".ipynb")
     _used.add(out.parent)
     if out.exists() and os.environ.get("FIGURES_REFRESH") != "1":

@@ -75,6 +75,7 @@ class Build:
     timings: dict = {}
     files = None  # the build's Files, for resolving links in notebooks
     sources: dict = {}  # code page src_uri -> the .py file it shows
+    built: set = set()  # dest_uri of the pages rendered in this build
 
 
 B = Build()
@@ -113,7 +114,7 @@ def on_config(config):
 def on_files(files: Files, config):
     t0 = time.perf_counter()
     B.files = files
-    B.sources = {}
+    B.sources, B.built = {}, set()
     modules = sorted({e.module for e in [*B.figures.values(), *B.claims.values(), *B.tables.values()]})
     if os.environ.get("FIGURES_OFF") == "1":  # benchmark floor: no snippet runs at all
         B.results, computed = {}, []
@@ -132,7 +133,6 @@ def on_files(files: Files, config):
             files.append(File.generated(config, f"figures/{id_}.svg", content=svg))
     B.timings["snippets"] = time.perf_counter() - t0
     B.timings["computed"] = computed
-    _mark_dirty(files, bool(computed))
 
     # KaTeX stylesheet and fonts (woff2 only: every browser the theme supports reads it).
     if not KATEX_DIR.exists():
@@ -150,7 +150,9 @@ def on_files(files: Files, config):
     for f in list(files):
         if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py"):
             try:
-                f.abs_src_path = str(notebooks.executed(Path(f.abs_src_path), S["tree"]))
+                f.abs_src_path = str(
+                    notebooks.executed(Path(f.abs_src_path), _notebook_deps(Path(f.abs_src_path)))
+                )
             except notebooks.NotebookError as e:
                 _fail(str(e))
             B.notebook_pages[f.src_uri] = f.abs_src_path
@@ -179,6 +181,7 @@ def on_files(files: Files, config):
             )
             B.sources[code_page(kind, py.name)] = py
             files.append(File.generated(config, code_page(kind, py.name), content=md))
+    _mark_dirty(files, bool(computed))
     return files
 
 
@@ -191,6 +194,17 @@ def _highlight(source: str) -> str:
     # no link per line number: thousands of links make the page slow for assistive tools
     fmt = HtmlFormatter(cssclass="highlight wrw-source", linenos="inline", lineanchors="L")
     return highlight(source, PythonLexer(), fmt).replace("\n\n", "\n&#8203;\n")
+
+
+def _notebook_deps(src: Path) -> str:
+    """The cache keys of the snippet modules a notebook imports, so that editing one module
+    re-executes only the notebooks that use it."""
+    text = src.read_text(encoding="utf-8")
+    mods = set(re.findall(r"\bsnippets\.([a-z_][a-z0-9_]*)", text))
+    for m in re.finditer(r"from\s+snippets\s+import\s+\(?([\w\s,]+)", text):
+        mods |= {x.split()[0] for x in m.group(1).split(",") if x.split()}
+    names = sorted(m for m in mods if (ROOT / "snippets" / f"{m}.py").exists())
+    return ";".join(f"{m}={compute.module_key('snippets.' + m)}" for m in names) or "none"
 
 
 def _mark_dirty(files: Files, recomputed: bool) -> None:
@@ -409,23 +423,35 @@ def _figure(arg: str, page, where: str) -> str:
 
 
 def _ledger(page) -> str:
+    """One section per page slug; a row per claim: id and statement, where it is made, the test
+    that checks it, and the values measured in this build."""
     src = page.file.src_uri
-    rows = ["| Claim | Statement | Made in | Tested by | Measured in this build |", "|---|---|---|---|---|"]
     tests = _claim_tests()
-    for cid in sorted(B.claims):
-        e = B.claims[cid]
-        made = B.marker_pages.get(cid)
-        made_md = f"[{made[0]}]({get_relative_url(made[0], src)}#{made[1]})" if made else "—"
-        t = tests.get(cid)
-        test_md = (
-            f'<a href="{code_url(page.file.url, "tests/" + t[1], t[2])}"><code>{t[0]}</code></a>'
-            if t
-            else "—"
-        )
-        vals = B.values.get(cid, {})
-        val = ", ".join(f"{k}={_short(v)}" if k else _short(v) for k, v in vals.items())
-        rows.append(f'| <span id="{cid}"></span>`{cid}` | {e.text} | {made_md} | {test_md} | {val} |')
-    return "\n".join(rows)
+    out = [f"{len(B.claims)} claims, {sum(1 for c in B.claims if c in tests)} of them with a test."]
+    for slug in sorted({e.slug for e in B.claims.values()}, key=lambda s: (s != "index", s)):
+        out += [
+            "",
+            f"## `{slug}` {{#ledger-{slug}}}",
+            "",
+            "| Claim | Made in | Tested by | Measured in this build |",
+            "|---|---|---|---|",
+        ]
+        for cid in sorted(c for c, e in B.claims.items() if e.slug == slug):
+            e = B.claims[cid]
+            made = B.marker_pages.get(cid)
+            made_md = f"[{made[0]}]({get_relative_url(made[0], src)}#{made[1]})" if made else "—"
+            t = tests.get(cid)
+            test_md = (
+                f'<a href="{code_url(page.file.url, "tests/" + t[1], t[2])}"><code>{t[0]}</code></a>'
+                if t
+                else "—"
+            )
+            vals = B.values.get(cid, {})
+            val = "<br>".join(f"{k} = {_short(v)}" if k else _short(v) for k, v in vals.items())
+            out.append(
+                f'| <span id="{cid}"></span>**`{cid.split(".", 1)[1]}`**<br>{e.text} | {made_md} | {test_md} | {val} |'
+            )
+    return "\n".join(out)
 
 
 def _short(v) -> str:
@@ -511,6 +537,7 @@ def _notebook_links(output: str, page) -> str:
 
 
 def on_post_page(output: str, page, config):
+    B.built.add(page.file.dest_uri)
     if page.file.src_uri in B.notebook_pages:
         output = _notebook_links(output, page)
         output = NB_MATHJAX.sub("", output)
@@ -531,7 +558,9 @@ def on_post_build(config):
         tmp.write_text(json.dumps(S["katex_cache"], sort_keys=True))
         os.replace(tmp, p)
         S["katex_dirty"] = False
-    problems = linkcheck.check(Path(config.site_dir))
+    # under `serve --dirty`, the pages rebuilt this time; a full build checks every page
+    only = B.built if S.get("dirty") else None
+    problems = linkcheck.check(Path(config.site_dir), only)
     if problems:
         _fail("broken internal links: " + "; ".join(problems[:10]))
     log.info(

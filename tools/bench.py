@@ -82,8 +82,7 @@ def serve_edits(project: Path) -> dict[str, float | int]:
             "--dirty",
             "-a",
             f"127.0.0.1:{port}",
-            "--no-livereload",
-        ],  # as `make serve`
+        ],  # as `make serve` (with live reload: without it MkDocs does not watch the files)
         cwd=project,
         env=dict(ENV, PYTHONPATH=str(project)),
         stdout=log,
