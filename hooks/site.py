@@ -142,8 +142,6 @@ def on_files(files: Files, config):
     )
     for f in sorted((KATEX_DIR / "fonts").glob("*.woff2")):
         files.append(File.generated(config, f"assets/katex/fonts/{f.name}", abs_src_path=str(f)))
-    for name in ("katex.min.js", "contrib/auto-render.min.js"):
-        files.append(File.generated(config, f"assets/katex/{name}", abs_src_path=str(KATEX_DIR / name)))
 
     # Notebooks: executed here (cached by source and snippets/), rendered by mkdocs-jupyter.
     t1 = time.perf_counter()
@@ -536,11 +534,48 @@ def _notebook_links(output: str, page) -> str:
     return NB_MD_LINK.sub(fix, output)
 
 
+NB_STYLE = re.compile(
+    r"<style[^>]*>(?:(?!</style>).)*?(?:jp-|highlight-ipynb|jupyter)(?:(?!</style>).)*</style>", re.S
+)
+NB_MARKDOWN = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
+)
+NB_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+NB_CODE = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.S)
+
+
+def _notebook_math(output: str, page) -> str:
+    """Typeset the ``$…$`` and ``$$…$$`` of notebook Markdown cells with KaTeX at build time, as
+    for Markdown pages: notebook pages load no math script either."""
+
+    def cell(m: re.Match) -> str:
+        parts = NB_CODE.split(m.group(2))
+        for i in range(0, len(parts), 2):  # even parts are outside <code> and <pre>
+            parts[i] = NB_MATH.sub(lambda mm: _typeset(mm, page), parts[i])
+        return m.group(1) + "".join(parts) + m.group(3)
+
+    return NB_MARKDOWN.sub(cell, output)
+
+
+def _typeset(m: re.Match, page) -> str:
+    display = m.group(1) is not None
+    tex = html.unescape(m.group(1) if display else m.group(2))
+    out = katex_render(tex, display)
+    if out.startswith("ERROR:"):
+        _fail(f"docs/{page.file.src_uri}: math {tex[:60]!r}: {out[6:]}")
+    return f'<div class="wrw-math">{out}</div>' if display else out
+
+
 def on_post_page(output: str, page, config):
     B.built.add(page.file.dest_uri)
     if page.file.src_uri in B.notebook_pages:
         output = _notebook_links(output, page)
         output = NB_MATHJAX.sub("", output)
+        # mkdocs-jupyter inlines ~570 KB of JupyterLab CSS per page; assets/notebook.css replaces it
+        output = NB_STYLE.sub("", output)
+        css = get_relative_url("assets/notebook.css", page.file.url)
+        output = output.replace("</head>", f'<link rel="stylesheet" href="{css}"></head>', 1)
+        output = _notebook_math(output, page)
         name = Path(page.file.src_uri).stem
         dl = (
             f'<p class="wrw-download"><a class="md-button md-button--primary" href="{name}.ipynb" download>'

@@ -67,7 +67,11 @@ def theme_svg(svg: bytes) -> bytes:
 
 
 def show(func):
-    """Display a ``@figure`` function's drawing in a notebook, as the site shows it (light theme)."""
+    """Display a ``@figure`` function's drawing in a notebook. Text and axes take the colour of
+    the surrounding text (``currentColor``), so the figure reads in light and dark themes alike."""
     from IPython.display import SVG
 
-    return SVG(render_svg(func))
+    svg = render_svg(func)
+    for sentinel, (var, _, _) in _SWAPS.items():
+        svg = svg.replace(sentinel.encode(), b"currentColor" if var == "--wrw-fg" else b"#8888884d")
+    return SVG(svg)

@@ -25,7 +25,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PROSE_JS = """() => {
   const root = document.querySelector('.md-content') || document.body;
   const c = root.cloneNode(true);
-  c.querySelectorAll('pre, code, script, style, .katex, .jp-InputArea, .jp-OutputArea').forEach(e => e.remove());
+  c.querySelectorAll('pre, code, script, style, .katex, .jp-InputArea-editor, .jp-OutputArea').forEach(e => e.remove());
   return c.textContent;
 }"""
 
@@ -42,7 +42,10 @@ CHECK_JS = """() => {
     rawMath: document.querySelectorAll('.arithmatex').length,
     katex: document.querySelectorAll('.katex').length,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
-    nbMarkdownMath: [...document.querySelectorAll('.jp-RenderedMarkdown')].some(e => /\\$|\\\\\\(/.test(e.textContent)),
+    nbRawDollar: [...document.querySelectorAll('.jp-RenderedMarkdown')].some(e => {
+      const c = e.cloneNode(true); c.querySelectorAll('.katex, code, pre').forEach(x => x.remove());
+      return c.textContent.includes('$');
+    }),
   };
 }"""
 
@@ -90,14 +93,14 @@ def test_every_page_in_chromium(built_site, mode):
             offsite.clear()
             page.goto(base + rel, wait_until="load")
             info = page.evaluate(CHECK_JS)
-            if info["nbMarkdownMath"]:  # notebook pages: wait for the KaTeX loader
-                page.wait_for_selector("body[data-math=typeset]", timeout=10_000)
             prose = page.evaluate(PROSE_JS)
             where = f"[{mode}] /{rel}"
             problems += [f"{where}: console error: {e}" for e in errors]
             problems += [f"{where}: request off the loopback host: {u}" for u in offsite]
             problems += [f"{where}: image not loaded: {u}" for u in info["brokenImages"]]
             problems += [f"{where}: heading order: {h}" for h in info["headingOrder"]]
+            if info["nbRawDollar"]:
+                problems.append(f"{where}: untypeset $ math in a notebook Markdown cell")
             if info["rawMath"]:
                 problems.append(f"{where}: {info['rawMath']} untypeset math elements")
             for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt"):

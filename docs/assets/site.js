@@ -5,7 +5,7 @@
     document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (e) {
       e.setAttribute("aria-label", "Search");
     });
-    document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper .jp-OutputArea-output pre").forEach(function (e) {
+    document.querySelectorAll(".jupyter-wrapper pre").forEach(function (e) {
       if (!e.hasAttribute("tabindex")) e.setAttribute("tabindex", "0");
     });
     // wide tables and equations scroll sideways: let the keyboard reach them
