@@ -100,30 +100,27 @@ def figure(id_: str, *, alt: str, caption: str):
     return deco
 
 
-def claim(id_: str, statement: str):
-    """Register a memoized measuring function as claim ``<slug>.<name>``."""
+def _memoized(kind: str, store: dict[str, Entry], pattern: re.Pattern, id_: str, text: str):
+    """A decorator that registers a memoized function as a ``kind`` entry."""
 
     def deco(func):
-        slug = _check(CLAIM_ID, "claim", id_, func)
+        slug = _check(pattern, kind, id_, func)
         cached = functools.cache(func)
         functools.update_wrapper(cached, func)
-        _register(CLAIMS, Entry("claim", id_, slug, cached, func.__module__, statement.strip()))
+        _register(store, Entry(kind, id_, slug, cached, func.__module__, text.strip()))
         return cached
 
     return deco
+
+
+def claim(id_: str, statement: str):
+    """Register a memoized measuring function as claim ``<slug>.<name>``."""
+    return _memoized("claim", CLAIMS, CLAIM_ID, id_, statement)
 
 
 def table(id_: str, *, caption: str = ""):
     """Register a memoized function returning ``(header, rows)`` as table ``<slug>/<name>``."""
-
-    def deco(func):
-        slug = _check(FIGURE_ID, "table", id_, func)
-        cached = functools.cache(func)
-        functools.update_wrapper(cached, func)
-        _register(TABLES, Entry("table", id_, slug, cached, func.__module__, caption.strip()))
-        return cached
-
-    return deco
+    return _memoized("table", TABLES, FIGURE_ID, id_, caption)
 
 
 def snippet_modules() -> list[str]:
