@@ -211,7 +211,7 @@ def _mark_dirty(files: Files, recomputed: bool) -> None:
     page; the claims ledger is always rebuilt; the source listings only when a source changed."""
     if not S.get("dirty"):
         return
-    sources = compute.tree_hash() + str(
+    sources = S["tree"] + str(  # S["tree"]: hashed by on_config for this build
         sorted((p.name, p.stat().st_mtime_ns) for p in (ROOT / "tests").glob("*.py"))
     )
     sources_changed, S["sources"] = S.get("sources") != sources, sources
@@ -480,7 +480,11 @@ def on_page_content(html_: str, page, config, files):
 
 def _katex(m: re.Match, page) -> str:
     display = m.group(1) == "div"
-    tex = html.unescape(m.group(3) if display else m.group(2))
+    return _math_html(html.unescape(m.group(3) if display else m.group(2)), display, page)
+
+
+def _math_html(tex: str, display: bool, page) -> str:
+    """KaTeX HTML of one formula; a TeX error fails the build naming the page."""
     out = katex_render(tex, display)
     if out.startswith("ERROR:"):
         _fail(f"docs/{page.file.src_uri}: math {tex[:60]!r}: {out[6:]}")
@@ -559,11 +563,7 @@ def _notebook_math(output: str, page) -> str:
 
 def _typeset(m: re.Match, page) -> str:
     display = m.group(1) is not None
-    tex = html.unescape(m.group(1) if display else m.group(2))
-    out = katex_render(tex, display)
-    if out.startswith("ERROR:"):
-        _fail(f"docs/{page.file.src_uri}: math {tex[:60]!r}: {out[6:]}")
-    return f'<div class="wrw-math">{out}</div>' if display else out
+    return _math_html(html.unescape(m.group(1) if display else m.group(2)), display, page)
 
 
 def on_post_page(output: str, page, config):

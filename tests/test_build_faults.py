@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from conftest import copy_project, mkdocs_build
+from projects import copy_project, mkdocs_build
 
 pytestmark = pytest.mark.build
 

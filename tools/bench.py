@@ -30,27 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
+from projects import copy_project, mkdocs_build  # noqa: E402
+
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-
-
-def copy_project(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns(
-        ".venv", "site", "node_modules", ".git", "__pycache__", ".cache", "artifacts"
-    )
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    (dest / "node_modules").symlink_to(ROOT / "node_modules")
-    return dest
 
 
 def build(project: Path, **env) -> tuple[float, str]:
     t0 = time.perf_counter()
-    p = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict"],
-        cwd=project,
-        env=dict(ENV, PYTHONPATH=str(project), **env),
-        capture_output=True,
-        text=True,
-    )
+    p = mkdocs_build(project, project / "site", env=dict(ENV, **env), timeout=3600)
     dt = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"bench: build failed:\n{p.stderr[-3000:]}")
@@ -165,7 +152,7 @@ def main() -> None:
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="wrw-bench-"))
-    project = copy_project(tmp / "project")
+    project = copy_project(tmp / "project", caches=False)
     rows: list[tuple[str, str, str]] = []
 
     cold, _ = build(project)
