@@ -7,16 +7,16 @@ from pathlib import Path
 
 
 def claim_tests(tests_dir: Path) -> dict[str, tuple[str, str, int]]:
-    """claim id -> (test function name, test file name, line of the def)."""
+    """claim id -> (test function name, test file path relative to ``tests_dir``, line of the def)."""
     out: dict[str, tuple[str, str, int]] = {}
-    for f in sorted(tests_dir.glob("test_*.py")):
+    for f in sorted(tests_dir.rglob("test_*.py")):
         tree = ast.parse(f.read_text(encoding="utf-8"), str(f))
         for node in ast.walk(tree):
             if not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 continue
             for dec in node.decorator_list:
                 for cid in _claim_ids(dec):
-                    out.setdefault(cid, (node.name, f.name, node.lineno))
+                    out.setdefault(cid, (node.name, f.relative_to(tests_dir).as_posix(), node.lineno))
     return out
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "build"
 # Files every module's results depend on.
-_ALWAYS = ["_registry.py", "_style.py", "style.mplstyle", "__init__.py"]
+_ALWAYS = ["_registry.py", "_style.py", "_seeds.py", "style.mplstyle", "__init__.py"]
 
 
 class ComputeError(RuntimeError):
@@ -75,10 +75,34 @@ def _parse_imports(path: Path) -> set[str]:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
         for n in names:
             if n.startswith("snippets."):
-                f = SNIPPETS / (n.split(".")[1] + ".py")
-                if f.exists():
-                    out.add(f.name)
+                f = module_file(n)
+                if f is not None:
+                    out.add(f.relative_to(SNIPPETS).as_posix())
+                    if f.parent != SNIPPETS:  # a package's modules depend on its __init__
+                        init = f.parent / "__init__.py"
+                        if init.exists():
+                            out.add(init.relative_to(SNIPPETS).as_posix())
     return out
+
+
+def module_file(module: str) -> Path | None:
+    """The file of ``snippets.x`` (``snippets/x.py`` or ``snippets/x/__init__.py``) or of
+    ``snippets.x.y`` (``snippets/x/y.py``); None for a name that is not a module file (a function
+    imported with ``from snippets.x import f``)."""
+    parts = module.split(".")[1:]
+    if not parts:
+        return None
+    base = SNIPPETS.joinpath(*parts)
+    for f in (base.with_suffix(".py"), base / "__init__.py"):
+        if f.is_file():
+            return f
+    return None
+
+
+def module_src(module: str) -> str:
+    """``snippets/….py`` of a module, relative to the repository, for messages."""
+    f = module_file(module)
+    return f.relative_to(ROOT).as_posix() if f else module.replace(".", "/") + ".py"
 
 
 def module_key(module: str) -> str:
@@ -86,7 +110,10 @@ def module_key(module: str) -> str:
     import matplotlib
     import numpy
 
-    name = module.split(".", 1)[1] + ".py"
+    f0 = module_file(module)
+    if f0 is None:
+        raise ComputeError(f"{module}: no such snippet module")
+    name = f0.relative_to(SNIPPETS).as_posix()
     seen: set[str] = set()
     todo = [name]
     while todo:
@@ -98,8 +125,11 @@ def module_key(module: str) -> str:
     h = hashlib.sha256()
     for f in sorted(seen | set(_ALWAYS)):
         h.update(f.encode() + b"\0" + (SNIPPETS / f).read_bytes() + b"\0")
+    from snippets._seeds import OFFSET
+
     h.update(
-        f"numpy={numpy.__version__};matplotlib={matplotlib.__version__};py={sys.version_info[:2]}".encode()
+        f"numpy={numpy.__version__};matplotlib={matplotlib.__version__};py={sys.version_info[:2]};"
+        f"seed_offset={OFFSET}".encode()
     )
     return h.hexdigest()[:16]
 
@@ -125,7 +155,7 @@ def load_registry(force: bool = False):
         try:
             importlib.import_module(name)
         except Exception as e:  # noqa: BLE001 - reported, never published
-            raise ComputeError(f"snippets/{name.split('.')[1]}.py: import failed: {_describe(e)}") from None
+            raise ComputeError(f"{module_src(name)}: import failed: {_describe(e)}") from None
     return reg
 
 
@@ -147,7 +177,7 @@ def compute_module(module: str, key: str) -> ModuleResult:
     from snippets._style import render_svg, theme_svg
 
     res = ModuleResult(module, key)
-    src = f"snippets/{module.split('.')[1]}.py"
+    src = module_src(module)
     for kind, store in (("claim", CLAIMS), ("table", TABLES), ("figure", FIGURES)):
         for id_, e in sorted(store.items()):
             if e.module != module:

@@ -169,16 +169,17 @@ def on_files(files: Files, config):
 
     # Source pages: every snippet and test module, with line anchors, so figures and claims link to code.
     for kind, folder in (("snippets", ROOT / "snippets"), ("tests", ROOT / "tests")):
-        for py in sorted(folder.glob("*.py")):
-            if py.name.startswith("_") or py.name == "conftest.py":
+        for py in sorted(folder.rglob("*.py")):
+            if py.name.startswith("_") or py.name == "conftest.py" or "__pycache__" in py.parts:
                 continue
+            rel = py.relative_to(folder).as_posix()
             md = (
-                f"---\nsearch:\n  exclude: true\n---\n\n# `{kind}/{py.name}`\n\n"
-                f"The source of `{kind}/{py.name}` as it ran in this build. Line anchors: `#L-<n>`.\n\n"
+                f"---\nsearch:\n  exclude: true\n---\n\n# `{kind}/{rel}`\n\n"
+                f"The source of `{kind}/{rel}` as it ran in this build. Line anchors: `#L-<n>`.\n\n"
                 f'<div class="wrw-source-slot"></div>\n'
             )
-            B.sources[code_page(kind, py.name)] = py
-            files.append(File.generated(config, code_page(kind, py.name), content=md))
+            B.sources[code_page(kind, rel)] = py
+            files.append(File.generated(config, code_page(kind, rel), content=md))
     _mark_dirty(files, bool(computed))
     return files
 
@@ -201,8 +202,16 @@ def _notebook_deps(src: Path) -> str:
     mods = set(re.findall(r"\bsnippets\.([a-z_][a-z0-9_]*)", text))
     for m in re.finditer(r"from\s+snippets\s+import\s+\(?([\w\s,]+)", text):
         mods |= {x.split()[0] for x in m.group(1).split(",") if x.split()}
-    names = sorted(m for m in mods if (ROOT / "snippets" / f"{m}.py").exists())
-    return ";".join(f"{m}={compute.module_key('snippets.' + m)}" for m in names) or "none"
+    keys = []
+    for m in sorted(mods):
+        f = compute.module_file("snippets." + m)
+        if f is None:
+            continue
+        if f.name == "__init__.py":  # a chapter package: every part of it
+            parts = sorted(p.stem for p in f.parent.glob("*.py") if not p.name.startswith("_"))
+            keys += [f"{m}.{p}={compute.module_key(f'snippets.{m}.{p}')}" for p in parts]
+        keys.append(f"{m}={compute.module_key('snippets.' + m)}")
+    return ";".join(keys) or "none"
 
 
 def _mark_dirty(files: Files, recomputed: bool) -> None:
@@ -223,7 +232,9 @@ def _mark_dirty(files: Files, recomputed: bool) -> None:
 
 
 def code_page(kind: str, filename: str) -> str:
-    return f"code/{kind}-{filename.removesuffix('.py')}.md"
+    """``code/<kind>-<name>.md`` for ``<kind>/<name>.py``; a file in a sub-folder
+    (``snippets/deep/he.py``) gets ``code/snippets-deep-he.md``."""
+    return f"code/{kind}-{filename.removesuffix('.py').replace('/', '-')}.md"
 
 
 def code_url(page_url: str, path: str, line: int) -> str:
@@ -231,7 +242,9 @@ def code_url(page_url: str, path: str, line: int) -> str:
 
     Links to source lines are written as raw HTML: the line anchors are added after Markdown
     (see on_page_content), so hooks/linkcheck.py checks them, not MkDocs."""
-    kind, filename = Path(path).parts[-2], Path(path).name
+    p = Path(path)
+    rel = p.resolve().relative_to(ROOT) if p.is_absolute() else p
+    kind, filename = rel.parts[0], Path(*rel.parts[1:]).as_posix()
     target = code_page(kind, filename).removesuffix(".md") + "/"
     return f"{get_relative_url(target, page_url)}#L-{line}"
 
@@ -270,7 +283,7 @@ def on_page_markdown(markdown: str, page, config, files):
     if src.startswith("code/"):
         return markdown
     _check_includes(markdown, src)
-    if (ROOT / "snippets" / (Path(src).stem + ".py")).exists() and "/" not in src:
+    if compute.module_file("snippets." + Path(src).stem) is not None and "/" not in src:
         markdown = markdown.rstrip() + "\n\n" + _cite_box(markdown, page, config)
     out, in_fence = [], False
     for n, line in enumerate(markdown.split("\n"), 1):
@@ -376,6 +389,9 @@ def _claim(arg: str, where: str):
 def _value(arg: str, page, where: str) -> str:
     parts = arg.split()
     ref, fmt = parts[0], (parts[1] if len(parts) > 1 else "")
+    with_range = len(parts) > 2 and parts[2] == "range"
+    if len(parts) > 3 or (len(parts) > 2 and not with_range):
+        _fail(f"{where}: value shortcode takes `id[.key] [format] [range]`, got {arg!r}")
     pieces = ref.split(".")
     cid, key = ".".join(pieces[:2]), ".".join(pieces[2:])
     e = _claim(cid, where)
@@ -393,6 +409,14 @@ def _value(arg: str, page, where: str) -> str:
             text = format(v, fmt) if fmt else str(v)
         except (ValueError, TypeError) as ex:
             _fail(f"{where}: cannot format {cid}{'.' + key if key else ''}={v!r} with {fmt!r}: {ex}")
+        if with_range:
+            lo, hi = vals.get(f"{key}_min"), vals.get(f"{key}_max")
+            if lo is None or hi is None:
+                _fail(f"{where}: `range` needs keys {key}_min and {key}_max in claim {cid!r}")
+            n = vals.get("blocks")
+            lo_t, hi_t = format(lo, fmt) if fmt else str(lo), format(hi, fmt) if fmt else str(hi)
+            span = f"{lo_t}–{hi_t}" if lo_t != hi_t else f"{lo_t} in every block"
+            text += f" ({span}{f' over {n} seed blocks' if n and lo_t != hi_t else ''})"
     link = get_relative_url("claims.md", page.file.src_uri)
     return f'[{text}]({link}#{cid} "Measured in this build: {_attr(e.text)}"){{.wrw-value}}'
 

@@ -64,8 +64,11 @@ class RegistryError(ValueError):
 
 
 def _module_slug(func: Callable) -> tuple[str, str]:
+    """``snippets.<slug>`` or ``snippets.<slug>.<part>`` (a chapter split into a package): the slug
+    is the second component."""
     module = func.__module__
-    return module, module.rsplit(".", 1)[-1]
+    parts = module.split(".")
+    return module, parts[1] if parts[0] == "snippets" and len(parts) > 1 else parts[-1]
 
 
 def _register(store: dict[str, Entry], entry: Entry) -> None:
@@ -127,9 +130,19 @@ def snippet_modules() -> list[str]:
     """Names of the public snippet modules (``snippets/<slug>.py``, not ``_private`` ones)."""
     import snippets
 
-    return sorted(
-        f"snippets.{m.name}" for m in pkgutil.iter_modules(snippets.__path__) if not m.name.startswith("_")
-    )
+    out = []
+    for m in pkgutil.iter_modules(snippets.__path__):
+        if m.name.startswith("_"):
+            continue
+        out.append(f"snippets.{m.name}")
+        if m.ispkg:  # a chapter split into a package: snippets/<slug>/<part>.py
+            pkg = importlib.import_module(f"snippets.{m.name}")
+            out += [
+                f"snippets.{m.name}.{s.name}"
+                for s in pkgutil.iter_modules(pkg.__path__)
+                if not s.name.startswith("_")
+            ]
+    return sorted(out)
 
 
 def load_all() -> None:
