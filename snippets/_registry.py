@@ -49,11 +49,11 @@ class Entry:
 
     @property
     def source_file(self) -> str:
-        return inspect.getsourcefile(self.func) or ""
+        return inspect.getsourcefile(inspect.unwrap(self.func)) or ""
 
     @property
     def source_line(self) -> int:
-        return inspect.getsourcelines(self.func)[1]
+        return inspect.getsourcelines(inspect.unwrap(self.func))[1]
 
 
 FIGURES: dict[str, Entry] = {}
