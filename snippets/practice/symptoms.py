@@ -162,7 +162,7 @@ WIDTHS, DEPTHS, NETS, INPUTS = (2, 3, 4, 8), (2, 5, 10, 20, 40), 400, 64
 
 
 # --8<-- [start:born_dead]
-def collapsed(r, width, depth, bias=0.0, nets=NETS):
+def collapsed(r, width, depth, bias=0.0, nets=400):
     """Which of ``nets`` He-initialized ReLU nets give the same output for all inputs?"""
     h = r.standard_normal((nets, INPUTS, width))
     for _ in range(depth):
@@ -243,21 +243,20 @@ def fig_born_dead():
 
     v = born_dead_grid()
     fig, ax = new_figure(width=5.2, height=3.4)
+    ends = []
     for i, (n, mk, ls) in enumerate(zip(WIDTHS, "osD^", ["-", "--", "-.", ":"])):
         med = [v[f"w{n}_L{L}"] for L in DEPTHS]
         lo = [v[f"w{n}_L{L}_min"] for L in DEPTHS]
         hi = [v[f"w{n}_L{L}_max"] for L in DEPTHS]
         ax.fill_between(DEPTHS, lo, hi, color=COLORS[i], alpha=0.15, lw=0)
         ax.plot(DEPTHS, med, marker=mk, ls=ls, color=COLORS[i])
-        ax.annotate(
-            f"width {n}",
-            (DEPTHS[-1], med[-1]),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            color=COLORS[i],
-            fontsize=10,
-        )
+        ends.append((med[-1], n, COLORS[i]))
+    ends.sort(reverse=True)  # direct labels at the right end, pushed apart where curves meet
+    y_prev = 2.0
+    for y, n, col in ends:
+        y = min(y, y_prev - 0.09)
+        y_prev = y
+        ax.annotate(f"width {n}", (DEPTHS[-1] * 1.12, y), va="center", color=col, fontsize=10)
     ax.set_xscale("log")
     ax.set_xticks(DEPTHS, [str(L) for L in DEPTHS])
     ax.set_xlim(DEPTHS[0] * 0.9, DEPTHS[-1] * 2.6)
