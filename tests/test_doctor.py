@@ -97,14 +97,7 @@ def test_initial_loss_formula():
     assert initial_loss(0.01, 10) == pytest.approx(math.log(10) + 0.005, rel=1e-3)  # ln C + s^2/2, small s
 
 
-BAD = [
-    ("", "empty"),
-    ("hello world, this is not a model", "line 1"),
-    ("Sequential(\n  (0): Linear(in_features=4, out_features=4, bias=True)\n  (1): ReLU()\n", "cut off"),
-    ('{"model_type": "gpt2", "n_embd": 64', "line"),
-    ('{"model_type": "bloom"}', "model_type"),
-    ("Sequential(\n  (0): Dropout(p=0.1, inplace=False)\n)", "nothing to analyse"),
-]
+BAD = dc.BAD_INPUTS
 
 
 @pytest.mark.parametrize("text,expect", BAD)
@@ -118,3 +111,156 @@ def test_unknown_layers_are_named_by_line():
     r = analyze(text)
     assert [u["line"] for u in r["unread"]] == [3]
     assert any("Frobnicate" in n["text"] and n["line"] == 3 for n in r["notes"])
+
+
+# ---------------------------------------------------------------- the JavaScript twin, in node
+JS = dc.FIXTURES.parents[1] / "docs" / "assets" / "doctor" / "doctor.js"
+NODE_RUN = """
+import { analyze } from %s;
+const cases = JSON.parse(await new Promise((r) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => r(s)); }));
+const out = cases.map(([t, s]) => { try { return analyze(t, s); } catch (e) { return { error: e.message }; } });
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_js(cases):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    proc = subprocess.run(
+        [node, "--no-warnings", "--input-type=module", "-e", NODE_RUN % json.dumps(JS.as_uri())],
+        input=json.dumps(cases), capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    return json.loads(proc.stdout)
+
+
+def close(a, b, tol):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= tol * abs(b) or a == b
+
+
+@pytest.mark.claim("doctor.same-as-numpy")
+def test_js_same_as_numpy():
+    v = dc.same_as_numpy()
+    cases = dc.js_cases()
+    js = run_js(cases)
+    checked = 0
+    for (text, shape), j in zip(cases, js):
+        try:
+            p = analyze(text, shape)
+        except DoctorError as e:
+            assert j.get("error") == str(e)  # the same message, word for word
+            continue
+        assert "error" not in j, j.get("error")
+        assert [r["name"] for r in j["rows"]] == [r["name"] for r in p["rows"]]
+        for a, b in zip(j["rows"], p["rows"]):
+            assert close(a["q"], b["q"], v["tolerance"]) and close(a["g"], b["g"], v["tolerance"]), b["name"]
+            assert (a["fan_in"], a["fan_out"], a["init"]) == (b["fan_in"], b["fan_out"], b["init"]), b["name"]
+            checked += 1
+        if p["loss"]:
+            assert close(j["loss"]["predicted"], p["loss"]["predicted"], v["tolerance"])
+        assert [t["id"] for t in j["traps"]] == [t["id"] for t in p["traps"]]
+        assert [t["fix"] for t in j["traps"]] == [t["fix"] for t in p["traps"]]
+        assert [(n["line"], n["text"]) for n in j["notes"]] == [
+            (n["line"], n["text"]) for n in p["notes"]
+        ] or p["format"] == "hf"
+        assert [u["line"] for u in j["unread"]] == [u["line"] for u in p["unread"]]
+    assert checked == v["modules"] and len(cases) == v["cases"]
+
+
+@pytest.mark.claim("doctor.js-size")
+def test_js_size():
+    v = dc.js_size()
+    own = sum(f.stat().st_size for f in JS.parent.glob("*.js"))
+    assert v["bytes"] == own and v["files"] == 2
+    assert own <= 60_000  # "at most 60 KB" (and nothing else is loaded but the playground's 1.4 KB draw.js)
+
+
+# ------------------------------------------------------------------------------- browser
+@pytest.fixture(scope="module")
+def site(built_site):
+    if not (built_site / "doctor" / "index.html").exists():
+        pytest.skip("no built doctor page")
+    return built_site
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    from browser import serve
+
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import chromium, chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser, base):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = ctx.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    p.goto(base + "doctor/")
+    p.wait_for_function("document.getElementById('wrw-doctor')?.dataset.runs !== undefined")
+    yield p
+    ctx.close()
+    assert not errors, errors  # never an exception in the console
+
+
+def analyse_in_page(page, text, shape=""):
+    runs = int(page.get_attribute("#wrw-doctor", "data-runs") or 0)
+    page.fill("#dr-text", text)
+    page.fill("#dr-shape", shape)
+    page.click(".wrw-dr-run")
+    page.wait_for_function(f"+document.getElementById('wrw-doctor').dataset.runs > {runs}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("text,expect", BAD)
+def test_bad_input_in_the_browser(page, text, expect):
+    analyse_in_page(page, text)
+    assert page.is_visible(".wrw-dr-error") and not page.is_visible(".wrw-dr-out")
+    msg = page.text_content(".wrw-dr-error")
+    assert expect in msg and msg == page.evaluate("wrwDoctor.last.error")
+
+
+@pytest.mark.browser
+def test_half_pasted_names_the_line(page):
+    text = json.loads((dc.FIXTURES / "resnet18.json").read_text())["text"]
+    half = "\n".join(text.split("\n")[:40])  # cut mid-model
+    analyse_in_page(page, half)
+    assert "is never closed" in page.text_content(".wrw-dr-error")
+    assert page.text_content(".wrw-dr-error").startswith("line ")
+
+
+@pytest.mark.browser
+def test_example_table_traps_and_shareable_url(page, base):
+    page.click("button[data-example='ex-lstm']")
+    page.wait_for_function("wrwDoctor.last && wrwDoctor.last.res")
+    res = page.evaluate("wrwDoctor.last.res")
+    fx = json.loads((dc.FIXTURES / "lstm_classifier.json").read_text())
+    ref = analyze(fx["text"], fx["input"])
+    assert [t["id"] for t in res["traps"]] == [t["id"] for t in ref["traps"]] == ["lstm-forget-bias"]
+    assert "p.data[H:2 * H] = 1.0" in page.text_content(".wrw-dr-traps")  # the fix, in PyTorch
+    assert page.locator(".wrw-dr-table tbody tr").count() == len(ref["rows"])
+    url = page.url
+    assert "#m=" in url
+    page.goto("about:blank")
+    page.goto(url)  # the shared address reproduces the paste and the result
+    page.wait_for_function("wrwDoctor.last && wrwDoctor.last.res")
+    assert page.input_value("#dr-text") == fx["text"].strip() and page.input_value("#dr-shape") == fx["input"]
+    again = page.evaluate("wrwDoctor.last.res")
+    assert [r["q"] for r in again["rows"]] == [r["q"] for r in res["rows"]]

@@ -161,3 +161,86 @@ def tbl_fixtures():
         rows.append([f"`{k}`", v["framework"], str(v["compared"]), f"{v['q_worst']:.2f} dec (`{v['q_worst_at']}`)", g, loss,
                      ", ".join(v["traps"]) or "none"])  # fmt: skip
     return head, rows
+
+
+JS_TOLERANCE = 1e-9
+# Cases beyond the fixtures for the JavaScript-numpy comparison: the other config families, layers
+# no fixture has, an unknown layer, and bad input (which must fail with the same message).
+JS_EXTRA = [
+    (
+        json.dumps(
+            {
+                "model_type": "bert",
+                "hidden_size": 64,
+                "num_hidden_layers": 2,
+                "vocab_size": 500,
+                "intermediate_size": 256,
+                "num_attention_heads": 4,
+            }
+        ),  # fmt: skip
+        "4x32",
+    ),
+    (
+        json.dumps(
+            {
+                "model_type": "t5",
+                "d_model": 64,
+                "num_layers": 2,
+                "vocab_size": 500,
+                "d_kv": 16,
+                "num_heads": 4,
+                "d_ff": 128,
+                "feed_forward_proj": "gated-gelu",
+            }
+        ),  # fmt: skip
+        "4x32",
+    ),
+    (
+        "Net(\n  (conv): Conv1d(4, 16, kernel_size=(5,), stride=(2,), padding=(2,))\n  (act): SiLU()\n"
+        "  (up): ConvTranspose1d(16, 8, kernel_size=(4,), stride=(2,), padding=(1,))\n  (bn): BatchNorm1d(8, eps=1e-05)\n"
+        "  (pool): AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))\n  (gru): GRU(8, 32, num_layers=2, bidirectional=True)\n"
+        "  (rnn): RNN(64, 16)\n  (head): Linear(in_features=16, out_features=3, bias=False)\n)",
+        "2x4x64",
+    ),
+    (
+        "Sequential(\n  (0): Linear(in_features=8, out_features=8, bias=True)\n  (1): Frobnicate(k=3)\n  (2): Sigmoid()\n)",
+        "",
+    ),
+]
+BAD_INPUTS = [
+    ("", "empty"),
+    ("hello world, this is not a model", "line 1"),
+    ("Sequential(\n  (0): Linear(in_features=4, out_features=4, bias=True)\n  (1): ReLU()\n", "cut off"),
+    ('{"model_type": "gpt2", "n_embd": 64', "line"),
+    ('{"model_type": "bloom"}', "model_type"),
+    ("Sequential(\n  (0): Dropout(p=0.1, inplace=False)\n)", "nothing to analyse"),
+]
+
+
+def js_cases():
+    """(text, input shape) of every case the JavaScript is compared on."""
+    fx = [json.loads(f.read_text()) for f in sorted(FIXTURES.glob("*.json"))]
+    return [(x["text"], x["input"]) for x in fx] + JS_EXTRA + [(t, "") for t, _ in BAD_INPUTS]
+
+
+@claim(
+    "doctor.same-as-numpy",
+    "The doctor in the browser (docs/assets/doctor/doctor.js) gives the same per-module predictions as "
+    "the numpy twin to a relative 1e-9, on every fixture and test case.",
+)
+def same_as_numpy():
+    from snippets.doctor import DoctorError
+
+    modules = 0
+    for text, shape in js_cases():
+        try:
+            modules += len(analyze(text, shape)["rows"])
+        except DoctorError:
+            pass
+    return {"tolerance": JS_TOLERANCE, "cases": len(js_cases()), "modules": modules}
+
+
+@claim("doctor.js-size", "The doctor's own JavaScript (docs/assets/doctor/*.js) weighs at most 60 KB.")
+def js_size():
+    js = FIXTURES.parents[1] / "docs" / "assets" / "doctor"
+    return {"bytes": sum(f.stat().st_size for f in js.glob("*.js")), "files": len(list(js.glob("*.js")))}

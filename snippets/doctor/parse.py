@@ -224,7 +224,7 @@ def parse_hf(text):
     try:
         cfg = json.loads(text)
     except json.JSONDecodeError as e:
-        raise DoctorError(f"line {e.lineno}: the config.json does not parse ({e.msg})") from None
+        raise DoctorError(f"line {e.lineno}: the config.json does not parse (a JSON syntax error)") from None
     if not isinstance(cfg, dict):
         raise DoctorError("line 1: a config.json is a JSON object ({...})")
     return cfg
