@@ -19,7 +19,7 @@ STATED_TOL = 0.5  # the page's "within 0.5 decades" (a factor 3.2), fixed here o
 def recompute():
     """Worst errors straight from the fixture files, independently of the claim functions."""
     worst_q, worst_g = {}, {}
-    for f in sorted(dc.FIXTURES.glob("*.json")):
+    for f in dc.fixture_files():
         fx = json.loads(f.read_text())
         rows = {x["name"]: x for x in analyze(fx["text"], fx["input"])["rows"]}
         for name, m in fx["layers"].items():
@@ -32,7 +32,7 @@ def recompute():
 
 
 def test_fixtures_are_from_the_frameworks():
-    files = sorted(dc.FIXTURES.glob("*.json"))
+    files = dc.fixture_files()
     assert len(files) >= 10
     for f in files:
         fx = json.loads(f.read_text())
@@ -74,6 +74,21 @@ def test_traps_exact():
         assert set(r["traps"]) == dc.EXPECTED_TRAPS.get(name, set()), name
     assert v["covered"] == v["traps"] == len(TRAP_IDS)  # every flag is triggered by some fixture
     assert v["fixtures"] == len(rep)
+
+
+@pytest.mark.claim("doctor.fixes-work")
+def test_fixes_work():
+    v = dc.fixes_work()
+    fixes = json.loads((dc.FIXTURES / "fixes.json").read_text())["fixes"]
+    assert v["fixes"] == len(fixes) == len(TRAP_IDS) and set(fixes) == set(TRAP_IDS)
+    assert (
+        v["relu_q_before"] < 1e-2 and 0.5 <= v["relu_q_after"] <= 2
+    )  # He: the signal reaches layer 12 at ~1
+    assert v["trunc_max_before"] > 4 and v["trunc_max_after"] <= 2.0  # cut at 2 std only with the fix
+    assert v["lstm_forget_is_one"] is True and v["encoder_fixed"] is True and v["tied_still"] is True
+    assert v["tied_std_after"] == pytest.approx(0.02, rel=0.02)
+    assert v["resid_std_rel"] <= 0.03  # 0.02 / sqrt(2 L), measured on 12 matrices
+    assert v["keras_gate_err_fix"] < 1e-5 < 0.1 < v["keras_gate_err_default"]
 
 
 @pytest.mark.claim("doctor.initial-loss")

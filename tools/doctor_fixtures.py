@@ -582,7 +582,104 @@ FIXTURES = {
 }
 
 
+def check_fixes() -> dict:
+    """Run each trap's copy-paste fix (snippets/doctor/traps.py FIX) on a model that has the trap, and
+    measure that it removes it. Written to data/doctor_fixtures/fixes.json."""
+    import types
+
+    import keras
+    import torch
+    from torch import nn
+
+    sys.path.insert(0, str(ROOT))
+    from snippets.doctor.traps import FIX
+
+    out = {}
+    torch.manual_seed(0)
+    # He for the deep ReLU stack: the last hidden layer's second moment, relative to the input's
+    model = nn.Sequential(*[m for _ in range(12) for m in (nn.Linear(256, 256), nn.ReLU())])
+    x = torch.randn(512, 256)
+    before = float(model(x).pow(2).mean())
+    exec(FIX["torch-linear-relu"], {"model": model, "nn": nn})
+    with torch.no_grad():
+        out["torch-linear-relu"] = {"q_last_before": before, "q_last_after": float(model(x).pow(2).mean())}
+    # trunc_normal_ bounds: the largest |w| in units of std, with the default bounds and with the fix
+    std = 0.036
+    w = torch.empty(1000, 1000)
+    nn.init.trunc_normal_(w, std=std)
+    b = float(w.abs().max()) / std
+    exec(FIX["trunc-normal-bounds"], {"w": w, "std": std, "nn": nn})
+    out["trunc-normal-bounds"] = {"max_over_std_before": b, "max_over_std_after": float(w.abs().max()) / std}
+    # LSTM: the total forget-gate bias b_ih + b_hh, and the other gates' total bias
+    lstm = nn.LSTM(64, 128)
+    exec(FIX["lstm-forget-bias"], {"lstm": lstm, "nn": nn})
+    tot = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach()
+    out["lstm-forget-bias"] = {"forget_min": float(tot[128:256].min()), "forget_max": float(tot[128:256].max()),
+                               "others_max_abs": float(torch.cat([tot[:128], tot[256:]]).abs().max())}  # fmt: skip
+    # TransformerEncoder: layers 0 and 1 identical before, different after
+    layer = nn.TransformerEncoderLayer(64, 4, dim_feedforward=128, batch_first=True)
+    model = types.SimpleNamespace(
+        encoder=nn.TransformerEncoder(layer, num_layers=3, enable_nested_tensor=False)
+    )
+    L0, L1 = model.encoder.layers[0], model.encoder.layers[1]
+    same = bool(
+        torch.equal(L0.linear1.weight, L1.linear1.weight)
+        and torch.equal(L0.self_attn.in_proj_weight, L1.self_attn.in_proj_weight)
+    )
+    exec(FIX["encoder-identical-layers"], {"model": model, "nn": nn})
+    diff = not torch.equal(L0.linear1.weight, L1.linear1.weight) and not torch.equal(
+        L0.self_attn.in_proj_weight, L1.self_attn.in_proj_weight
+    )
+    out["encoder-identical-layers"] = {"identical_before": same, "different_after": bool(diff)}
+    # tied N(0, 1) embedding: the embedding's std after the fix, still tied
+    model = types.SimpleNamespace(embed=nn.Embedding(1000, 64))
+    head = nn.Linear(64, 1000, bias=False)
+    head.weight = model.embed.weight
+    exec(FIX["tied-embedding-n01"], {"model": model, "nn": nn})
+    out["tied-embedding-n01"] = {
+        "std_after": float(model.embed.weight.std()),
+        "still_tied": head.weight is model.embed.weight,
+    }
+    # residual scaling in Llama: o_proj / down_proj std after the fix, against 0.02/sqrt(2L)
+    llama = llama_model(LLAMA_CONFIG)
+    exec(
+        FIX["no-residual-scaling"],
+        {"model": llama, "nn": nn, "config": types.SimpleNamespace(**LLAMA_CONFIG)},
+    )
+    stds = [
+        float(p.std())
+        for n, p in llama.named_parameters()
+        if n.endswith(("o_proj.weight", "down_proj.weight"))
+    ]
+    out["no-residual-scaling"] = {"std_min": min(stds), "std_max": max(stds), "count": len(stds),
+                                  "target": 0.02 / math.sqrt(2 * LLAMA_CONFIG["num_hidden_layers"])}  # fmt: skip
+    # Keras: each gate block of the recurrent kernel orthogonal, with the fix and without
+    ns = {"keras": keras}
+    exec(FIX["keras-recurrent-orthogonal"], ns)
+    errs = {}
+    for name, cell in (
+        ("fix", ns["keras"].layers.LSTM(64, recurrent_initializer=ns["PerGateOrthogonal"]())),
+        ("default", keras.layers.LSTM(64)),
+    ):
+        keras.Sequential([keras.Input((5, 8)), cell])
+        U = np.asarray(cell.cell.recurrent_kernel)
+        errs[name] = max(
+            float(np.abs(U[:, g * 64 : (g + 1) * 64].T @ U[:, g * 64 : (g + 1) * 64] - np.eye(64)).max())
+            for g in range(4)
+        )
+    out["keras-recurrent-orthogonal"] = {
+        "gate_orth_err_fix": errs["fix"],
+        "gate_orth_err_default": errs["default"],
+    }
+    return out
+
+
 def main(names: list[str]) -> None:
+    if names == ["fixes"]:
+        res = {"made_by": "tools/doctor_fixtures.py fixes", "versions": versions(), "fixes": check_fixes()}
+        (OUT / "fixes.json").write_text(json.dumps(res, indent=1) + "\n")
+        print(json.dumps(res["fixes"], indent=1))
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     for name in names or list(FIXTURES):
         t = time.time()

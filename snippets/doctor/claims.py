@@ -12,7 +12,7 @@ import json
 import math
 from pathlib import Path
 
-from snippets import claim, table
+from snippets import claim, figure, table
 from snippets.doctor import analyze
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "doctor_fixtures"
@@ -29,6 +29,11 @@ EXPECTED_TRAPS = {
 }
 
 
+def fixture_files():
+    """The per-model fixtures (fixes.json holds the fixes' check, not a model)."""
+    return [f for f in sorted(FIXTURES.glob("*.json")) if f.name != "fixes.json"]
+
+
 def decades(p, m):
     """|log10(predicted / measured)|; 0 when both are exactly 0."""
     if p == m:
@@ -42,7 +47,7 @@ def decades(p, m):
 def fixture_report():
     """Per fixture: the layers compared and the worst forward / backward error in decades."""
     out = {}
-    for f in sorted(FIXTURES.glob("*.json")):
+    for f in fixture_files():
         fx = json.loads(f.read_text())
         r = analyze(fx["text"], fx["input"])
         rows = {x["name"]: x for x in r["rows"]}
@@ -219,7 +224,7 @@ BAD_INPUTS = [
 
 def js_cases():
     """(text, input shape) of every case the JavaScript is compared on."""
-    fx = [json.loads(f.read_text()) for f in sorted(FIXTURES.glob("*.json"))]
+    fx = [json.loads(f.read_text()) for f in fixture_files()]
     return [(x["text"], x["input"]) for x in fx] + JS_EXTRA + [(t, "") for t, _ in BAD_INPUTS]
 
 
@@ -244,3 +249,95 @@ def same_as_numpy():
 def js_size():
     js = FIXTURES.parents[1] / "docs" / "assets" / "doctor"
     return {"bytes": sum(f.stat().st_size for f in js.glob("*.js")), "files": len(list(js.glob("*.js")))}
+
+
+@claim(
+    "doctor.fixes-work",
+    "Each trap's copy-paste fix, run by the framework on a model with the trap, removes it.",
+)
+def fixes_work():
+    f = json.loads((FIXTURES / "fixes.json").read_text())["fixes"]
+    lstm, res, tr = f["lstm-forget-bias"], f["no-residual-scaling"], f["trunc-normal-bounds"]
+    relu = f["torch-linear-relu"]
+    return {
+        "fixes": len(f),
+        "relu_q_after": relu["q_last_after"],
+        "relu_q_before": relu["q_last_before"],
+        "trunc_max_after": tr["max_over_std_after"],
+        "trunc_max_before": tr["max_over_std_before"],
+        "lstm_forget_is_one": lstm["forget_min"] == lstm["forget_max"] == 1.0
+        and lstm["others_max_abs"] == 0.0,
+        "encoder_fixed": f["encoder-identical-layers"]["identical_before"]
+        and f["encoder-identical-layers"]["different_after"],
+        "tied_std_after": f["tied-embedding-n01"]["std_after"],
+        "tied_still": f["tied-embedding-n01"]["still_tied"],
+        "resid_std_rel": max(abs(res[k] / res["target"] - 1) for k in ("std_min", "std_max")),
+        "keras_gate_err_fix": f["keras-recurrent-orthogonal"]["gate_orth_err_fix"],
+        "keras_gate_err_default": f["keras-recurrent-orthogonal"]["gate_orth_err_default"],
+    }
+
+
+@functools.cache
+def scatter_points():
+    """(framework, predicted, measured) for q and for g, every compared module of every fixture."""
+    pts = {"q": [], "g": []}
+    for f in fixture_files():
+        fx = json.loads(f.read_text())
+        rows = {x["name"]: x for x in analyze(fx["text"], fx["input"])["rows"]}
+        for name, m in fx["layers"].items():
+            p = rows.get(name)
+            if p is None:
+                continue
+            pts["q"].append((fx["framework"], p["q"], m["q"]))
+            if p["g"] is not None and m.get("g", 0) > 0 and p["g"] > 0:
+                pts["g"].append((fx["framework"], p["g"], m["g"]))
+    return pts
+
+
+@figure(
+    "doctor/predicted-vs-measured",
+    alt="Two log-log scatter plots, predicted against measured, for every module of the 12 fixtures: forward "
+    "second moments and gradient mean squares; the points lie along the diagonal, mostly inside the band of "
+    "half a decade.",
+    caption="Every module of every fixture: the doctor's prediction against the framework's measurement (mean of "
+    "3 seeds). Left: forward second moment; right: gradient mean square (where predicted). Dashed: a factor "
+    "10^0.5 either way.",
+)
+def fig_predicted_vs_measured():
+    import numpy as np
+
+    from snippets._style import COLORS, new_figure
+
+    pts = scatter_points()
+    fig, axes = new_figure(1, 2, width=7.0, height=3.4)
+    style = {
+        "torch": ("o", COLORS[0], "PyTorch"),
+        "keras": ("s", COLORS[5], "Keras"),
+        "hf": ("^", COLORS[2], "HF config"),
+    }
+    for ax, key, label in zip(axes, ("q", "g"), (r"$\mathbb{E}[x^2]$", r"$\mathbb{E}[g^2]$")):
+        arr = pts[key]
+        lo = min(min(p, m) for _, p, m in arr)
+        hi = max(max(p, m) for _, p, m in arr)
+        line = np.array([lo / 3, hi * 3])
+        ax.plot(line, line, color="#1a1a1b", lw=1)
+        for f in (10**0.5, 10**-0.5):
+            ax.plot(line, line * f, color="#1a1a1b", lw=0.8, ls="--")
+        for fw, (mk, col, name) in style.items():
+            sel = [(p, m) for w, p, m in arr if w == fw]
+            if sel:
+                ax.scatter(
+                    [m for _, m in sel],
+                    [p for p, _ in sel],
+                    marker=mk,
+                    s=14,
+                    color=col,
+                    alpha=0.8,
+                    label=name,
+                )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(f"measured {label}")
+        ax.set_ylabel(f"predicted {label}")
+    axes[0].legend(loc="upper left", fontsize=8)
+    return fig

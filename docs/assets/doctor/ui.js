@@ -29,7 +29,7 @@ function chart(cv, rows, pal) {
   const vals = rows.flatMap((r) => [r.q, r.g]).filter((v) => v > 0 && isFinite(v)).map(Math.log10);
   if (!vals.length) return;
   const lo = Math.floor(Math.min(...vals)), hi = Math.ceil(Math.max(...vals)) + (Math.min(...vals) === Math.max(...vals));
-  const left = 48, right = W - 10, top = 24, bottom = H - 24;
+  const left = 58, right = W - 10, top = 24, bottom = H - 24;
   const X = (i) => left + ((right - left) * (i + 0.5)) / n, Y = (v) => bottom - ((bottom - top) * (Math.log10(v) - lo)) / (hi - lo);
   c.fillStyle = pal.light; c.strokeStyle = pal.lightest; c.textBaseline = "middle"; c.textAlign = "right";
   const step = Math.max(1, Math.ceil((hi - lo) / 6));
