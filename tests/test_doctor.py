@@ -52,7 +52,7 @@ def test_forward_within():
     assert v["within"] > v["fixtures"] / 2  # "most fixtures"
     srt = sorted(worst_q.values())
     assert v["median_worst"] == pytest.approx(srt[len(srt) // 2], rel=1e-12)
-    assert v["layers"] >= 300
+    assert v["layers"] == sum(r["compared"] for r in dc.fixture_report().values()) >= 300
 
 
 @pytest.mark.claim("doctor.backward-within")
@@ -63,6 +63,7 @@ def test_backward_within():
     assert v["fixtures"] == len(worst_g)
     assert v["within"] == sum(w <= STATED_TOL for w in worst_g.values())
     assert v["within"] > v["fixtures"] / 2  # "most fixtures"
+    assert v["layers"] == sum(r["g_compared"] for r in dc.fixture_report().values())
 
 
 @pytest.mark.claim("doctor.traps-exact")
@@ -81,6 +82,16 @@ def test_fixes_work():
     v = dc.fixes_work()
     fixes = json.loads((dc.FIXTURES / "fixes.json").read_text())["fixes"]
     assert v["fixes"] == len(fixes) == len(TRAP_IDS) and set(fixes) == set(TRAP_IDS)
+    # the quoted numbers are the measured ones
+    assert v["relu_q_after"] == fixes["torch-linear-relu"]["q_last_after"]
+    assert v["relu_q_before"] == fixes["torch-linear-relu"]["q_last_before"]
+    assert v["trunc_max_after"] == fixes["trunc-normal-bounds"]["max_over_std_after"]
+    assert v["trunc_max_before"] == fixes["trunc-normal-bounds"]["max_over_std_before"]
+    assert v["tied_std_after"] == fixes["tied-embedding-n01"]["std_after"]
+    assert v["keras_gate_err_fix"] == fixes["keras-recurrent-orthogonal"]["gate_orth_err_fix"]
+    assert v["keras_gate_err_default"] == fixes["keras-recurrent-orthogonal"]["gate_orth_err_default"]
+    res = fixes["no-residual-scaling"]
+    assert v["resid_std_rel"] == max(abs(res[k] / res["target"] - 1) for k in ("std_min", "std_max"))
     assert (
         v["relu_q_before"] < 1e-2 and 0.5 <= v["relu_q_after"] <= 2
     )  # He: the signal reaches layer 12 at ~1
@@ -161,6 +172,7 @@ def close(a, b, tol):
 @pytest.mark.claim("doctor.same-as-numpy")
 def test_js_same_as_numpy():
     v = dc.same_as_numpy()
+    assert v["tolerance"] == 1e-9  # the page's "to a relative 1e-9"
     cases = dc.js_cases()
     js = run_js(cases)
     checked = 0
