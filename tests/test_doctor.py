@@ -53,6 +53,10 @@ def test_forward_within():
     srt = sorted(worst_q.values())
     assert v["median_worst"] == pytest.approx(srt[len(srt) // 2], rel=1e-12)
     assert v["layers"] == sum(r["compared"] for r in dc.fixture_report().values()) >= 300
+    out = [k for k, w in worst_q.items() if w > STATED_TOL]
+    assert v["outside"] == (", ".join(f"`{k}`" for k in out) or "none")
+    k = max(worst_q, key=worst_q.get)
+    assert v["worst_at"].startswith(f"`{k}` (")
 
 
 @pytest.mark.claim("doctor.backward-within")
@@ -64,6 +68,8 @@ def test_backward_within():
     assert v["within"] == sum(w <= STATED_TOL for w in worst_g.values())
     assert v["within"] > v["fixtures"] / 2  # "most fixtures"
     assert v["layers"] == sum(r["g_compared"] for r in dc.fixture_report().values())
+    out = sorted(k for k, w in worst_g.items() if w > STATED_TOL)
+    assert [x.split("`")[1] for x in v["outside"].split(", ")] == out
 
 
 @pytest.mark.claim("doctor.traps-exact")

@@ -90,6 +90,8 @@ def forward_within():
         "worst": max(v["q_worst"] for v in rep.values()),
         "median_worst": sorted(v["q_worst"] for v in rep.values())[len(rep) // 2],
         "tol": TOL_Q,
+        "outside": ", ".join(f"`{k}`" for k, v in rep.items() if v["q_worst"] > TOL_Q) or "none",
+        "worst_at": max((v["q_worst"], f"`{k}` (`{v['q_worst_at']}`)") for k, v in rep.items())[1],
     }
 
 
@@ -107,6 +109,8 @@ def backward_within():
         "within": len(ok),
         "layers": sum(v["g_compared"] for v in rep.values()),
         "tol": TOL_G,
+        "outside": ", ".join(f"`{k}` (`{v['g_worst_at']}`)" for k in has if (v := rep[k])["g_worst"] > TOL_G)
+        or "none",
     }
 
 

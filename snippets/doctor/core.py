@@ -94,22 +94,24 @@ N_OUTER = 41
 
 
 def max_moments(k, mu, v, shared, relu):
-    """E[M], E[M^2] and E_m[E[M | m]^2] for M = m + max of k iid N(0, v - shared), m ~ N(mu, shared)
-    the window's common part (rectified if relu): the max-pool of k inputs."""
+    """E[M], E[M^2], E_m[E[M | m]^2] and P(M > 0) for M = m + max of k iid N(0, v - shared),
+    m ~ N(mu, shared) the window's common part (rectified if relu): the max-pool of k inputs."""
     s, sc = math.sqrt(max(v - shared, 0.0)), math.sqrt(max(shared, 0.0))
     wk, tot = [], 0.0
     for t, w in zip(T_GRID, W_GRID):
         x = w * k * math.exp((k - 1) * log_ncdf(t))
         wk.append(x)
         tot += x
-    m1 = m2 = cc = wsum = 0.0
+    m1 = m2 = cc = pp = wsum = 0.0
     for a in range(N_OUTER):
         u = -6.0 + 12.0 * a / (N_OUTER - 1)
         wu = math.exp(-0.5 * u * u)
-        e1 = e2 = 0.0
+        e1 = e2 = ep = 0.0
         for i in range(N_GRID):
             x = mu + sc * u + s * T_GRID[i]
-            if relu and x < 0:
+            if x > 0:
+                ep += wk[i]
+            elif relu:
                 x = 0.0
             e1 += wk[i] * x
             e2 += wk[i] * x * x
@@ -118,8 +120,9 @@ def max_moments(k, mu, v, shared, relu):
         m1 += wu * e1
         m2 += wu * e2
         cc += wu * e1 * e1
+        pp += wu * ep / tot
         wsum += wu
-    return m1 / wsum, m2 / wsum, cc / wsum
+    return m1 / wsum, m2 / wsum, cc / wsum, pp / wsum
 
 
 def initial_loss(q, n_classes):
@@ -229,10 +232,10 @@ def forward(ops, x):
         elif t == "maxpool":
             p = cur.get("pre")
             if p is not None and op.get("relu", True):
-                m1, m2, cc = max_moments(op["k"], p["mu"], p["v"], p["c"], True)
+                m1, m2, cc, pp = max_moments(op["k"], p["mu"], p["v"], p["c"], True)
             else:
-                m1, m2, cc = max_moments(op["k"], mu, max(q - mu * mu, 0.0), max(c - mu * mu, 0.0), False)
-            cur = {"q": m2, "mu": m1, "c": cc}
+                m1, m2, cc, pp = max_moments(op["k"], mu, max(q - mu * mu, 0.0), max(c - mu * mu, 0.0), False)
+            cur = {"q": m2, "mu": m1, "c": cc, "ppos": pp}
         elif t == "scale":
             f2 = op["f"] * op["f"]
             cur = {"q": q * f2, "mu": mu * op["f"], "c": c * f2}
@@ -284,7 +287,15 @@ def backward(ops, fw):
                 res[i] = None  # depends on which steps the head reads
             g = None
         elif t == "act":
-            g = g * f["out"]["pre"]["d2"]
+            j = i + 1
+            while j < len(ops) and ops[j]["t"] == "mark":
+                j += 1
+            if op["fn"] == "relu" and j < len(ops) and ops[j]["t"] == "maxpool":
+                g = (
+                    g * fw[j]["out"]["ppos"]
+                )  # the gradient reaches each window's max only: relu' = P(max > 0)
+            else:
+                g = g * f["out"]["pre"]["d2"]
         elif t == "norm":
             qi, mi, ci = f["in"]["q"], f["in"]["mu"], f["in"]["c"]
             if op["kind"] == "bn":

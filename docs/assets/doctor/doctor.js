@@ -173,19 +173,20 @@ function maxMoments(k, mu, v, shared, relu) {
   const s = Math.sqrt(Math.max(v - shared, 0.0)), sc = Math.sqrt(Math.max(shared, 0.0)), wk = [];
   let tot = 0.0;
   for (let i = 0; i < N_GRID; i++) { const x = W_GRID[i] * k * Math.exp((k - 1) * logNcdf(T_GRID[i])); wk.push(x); tot += x; }
-  let m1 = 0.0, m2 = 0.0, cc = 0.0, wsum = 0.0;
+  let m1 = 0.0, m2 = 0.0, cc = 0.0, pp = 0.0, wsum = 0.0;
   for (let a = 0; a < N_OUTER; a++) {
     const u = -6.0 + (12.0 * a) / (N_OUTER - 1), wu = Math.exp(-0.5 * u * u);
-    let e1 = 0.0, e2 = 0.0;
+    let e1 = 0.0, e2 = 0.0, ep = 0.0;
     for (let i = 0; i < N_GRID; i++) {
       let x = mu + sc * u + s * T_GRID[i];
-      if (relu && x < 0) x = 0.0;
+      if (x > 0) ep += wk[i];
+      else if (relu) x = 0.0;
       e1 += wk[i] * x; e2 += wk[i] * x * x;
     }
     e1 /= tot; e2 /= tot;
-    m1 += wu * e1; m2 += wu * e2; cc += wu * e1 * e1; wsum += wu;
+    m1 += wu * e1; m2 += wu * e2; cc += wu * e1 * e1; pp += (wu * ep) / tot; wsum += wu;
   }
-  return [m1 / wsum, m2 / wsum, cc / wsum];
+  return [m1 / wsum, m2 / wsum, cc / wsum, pp / wsum];
 }
 export function initialLoss(q, C) {
   const s = Math.sqrt(Math.max(q, 0.0));
@@ -261,7 +262,7 @@ export function forward(ops, x) {
       const p = cur.pre;
       const r = p && op.relu !== false ? maxMoments(op.k, p.mu, p.v, p.c, true)
         : maxMoments(op.k, mu, Math.max(q - mu * mu, 0.0), Math.max(c - mu * mu, 0.0), false);
-      cur = { q: r[1], mu: r[0], c: r[2] };
+      cur = { q: r[1], mu: r[0], c: r[2], ppos: r[3] };
     } else if (t === "scale") { const f2 = op.f * op.f; cur = { q: q * f2, mu: mu * op.f, c: c * f2 }; }
     else if (t === "cls") { const f = op.n / (op.n + 1.0); cur = { q: q * f, mu: mu * f, c: c * f }; }
     else if (t === "push") stack.push({ ...cur });
@@ -290,7 +291,11 @@ export function backward(ops, fw) {
     if (g === null && !["push", "swap", "add", "mul"].includes(t)) continue;
     if (t === "dense") g = g * op.bwc * op.fout * op.w;
     else if (t === "embed" || t === "rnn") { if (t === "rnn") res[i] = null; g = null; }
-    else if (t === "act") g = g * f.out.pre.d2;
+    else if (t === "act") {
+      let j = i + 1;
+      while (j < ops.length && ops[j].t === "mark") j++;
+      g = op.fn === "relu" && j < ops.length && ops[j].t === "maxpool" ? g * fw[j].out.ppos : g * f.out.pre.d2;
+    }
     else if (t === "norm") {
       const qi = f.in.q, mi = f.in.mu, ci = f.in.c;
       const v = op.kind === "bn" ? Math.max(qi - ci, 0.0) : op.kind === "ln" ? Math.max(qi - mi * mi, 0.0) : qi;
