@@ -163,8 +163,11 @@ def mixing(s2, T, causal, p):
 def rnn_forward(op, st):
     """Second moment of a recurrent layer's outputs over T steps (moments propagated in time)."""
     H, T, cell = op["H"], op["T"], op["cell"]
-    xin = op["fin"] * op["w_ih"] * st["q"]
-    h2, hm2, a, V, tot, last, tm = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    xin, rho = (
+        op["fin"] * op["w_ih"] * st["q"],
+        st.get("rho", 0.0),
+    )  # rho: the input's step-to-step correlation
+    h2, hm2, a, V, M, tot, last, tm, D, rho_h = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     for _ in range(T):
         pre = xin + H * op["w_hh"] * h2 + op["b"]
         if cell == "lstm":
@@ -174,11 +177,15 @@ def rnn_forward(op, st):
             _, g2, _, g1 = moments("tanh", 0.0, pre)
             om, o2, _, _ = moments("sigmoid", 0.0, pre)
             a = fm * a + im * g1  # the cell's per-unit mean is a * (unit's offset): it adds up coherently
+            c_prev = M + V
             M = a * a * vb
-            V = f2 * V + i2 * max(g2 - g1 * g1 * vb, 0.0) + (f2 - fm * fm) * M
+            # D = E[c_(t-1) i_t g_t]: a correlated input adds up in the cell like the per-unit mean
+            V = f2 * V + i2 * max(g2 - g1 * g1 * vb, 0.0) + (f2 - fm * fm) * M + 2.0 * fm * D
             _, tc2, _, tc1 = moments("tanh", 0.0, M + V)
             h2 = o2 * tc2
             hm2 = om * om * tc1 * tc1 * M
+            rho_h = min(om * om * tc1 * tc1 * (fm * c_prev + D) / h2, 0.99) if h2 > 0 else 0.0
+            D = fm * rho * D + im * im * g1 * g1 * xin * rho
         elif cell == "gru":
             _, r2, _, _ = moments("sigmoid", 0.0, pre)
             zm, z2, _, _ = moments("sigmoid", 0.0, pre)
@@ -189,7 +196,7 @@ def rnn_forward(op, st):
         tot += h2
         tm += hm2
         last = h2
-    return (last if op.get("last") else tot / T), (hm2 if op.get("last") else tm / T)
+    return (last if op.get("last") else tot / T), (hm2 if op.get("last") else tm / T), rho_h
 
 
 def forward(ops, x):
@@ -261,8 +268,8 @@ def forward(ops, x):
             m, sh = mixing(op["qk"] * reg["q"] * reg["q"], op["T"], op["causal"], op["p"])
             cur = {"q": c + (q - c) * m, "mu": mu, "c": c + (q - c) * sh}
         elif t == "rnn":
-            q2, c2 = rnn_forward(op, cur)
-            cur = {"q": q2, "mu": 0.0, "c": c2}
+            q2, c2, r2 = rnn_forward(op, cur)
+            cur = {"q": q2, "mu": 0.0, "c": c2, "rho": r2}
         if pre is not None:
             cur["pre"] = pre
         elif t not in ("mark", "save", "push", "drop") and "pre" in cur:

@@ -212,8 +212,8 @@ function mixing(s2, T, causal, p) {
   return [m / (1.0 - p), Math.min(sh, m)];
 }
 function rnnForward(op, st) {
-  const H = op.H, T = op.T, cell = op.cell, xin = op.fin * op.w_ih * st.q;
-  let h2 = 0.0, hm2 = 0.0, a = 0.0, V = 0.0, tot = 0.0, last = 0.0, tm = 0.0;
+  const H = op.H, T = op.T, cell = op.cell, xin = op.fin * op.w_ih * st.q, rho = st.rho || 0.0;
+  let h2 = 0.0, hm2 = 0.0, a = 0.0, V = 0.0, M = 0.0, tot = 0.0, last = 0.0, tm = 0.0, D = 0.0, rhoH = 0.0;
   for (let step = 0; step < T; step++) {
     const pre = xin + H * op.w_hh * h2 + op.b;
     if (cell === "lstm") {
@@ -221,11 +221,14 @@ function rnnForward(op, st) {
       const [im, i2] = moments("sigmoid", 0.0, pre), [fm, f2] = moments("sigmoid", op.bf, pre);
       const [, g2, , g1] = moments("tanh", 0.0, pre), [om, o2] = moments("sigmoid", 0.0, pre);
       a = fm * a + im * g1;
-      const M = a * a * vb;
-      V = f2 * V + i2 * Math.max(g2 - g1 * g1 * vb, 0.0) + (f2 - fm * fm) * M;
+      const cPrev = M + V;
+      M = a * a * vb;
+      V = f2 * V + i2 * Math.max(g2 - g1 * g1 * vb, 0.0) + (f2 - fm * fm) * M + 2.0 * fm * D;
       const [, tc2, , tc1] = moments("tanh", 0.0, M + V);
       h2 = o2 * tc2;
       hm2 = om * om * tc1 * tc1 * M;
+      rhoH = h2 > 0 ? Math.min((om * om * tc1 * tc1 * (fm * cPrev + D)) / h2, 0.99) : 0.0;
+      D = fm * rho * D + im * im * g1 * g1 * xin * rho;
     } else if (cell === "gru") {
       const [, r2] = moments("sigmoid", 0.0, pre), [zm, z2] = moments("sigmoid", 0.0, pre);
       const [, n2] = moments("tanh", 0.0, xin + op.b + r2 * H * op.w_hh * h2);
@@ -233,7 +236,7 @@ function rnnForward(op, st) {
     } else h2 = moments("tanh", 0.0, pre)[1];
     tot += h2; tm += hm2; last = h2;
   }
-  return op.last ? [last, hm2] : [tot / T, tm / T];
+  return op.last ? [last, hm2, rhoH] : [tot / T, tm / T, rhoH];
 }
 export function forward(ops, x) {
   let cur = { ...x }, reg = null;
@@ -275,7 +278,7 @@ export function forward(ops, x) {
     else if (t === "mix") {
       const [m, sh] = mixing(op.qk * reg.q * reg.q, op.T, op.causal, op.p);
       cur = { q: c + (q - c) * m, mu, c: c + (q - c) * sh };
-    } else if (t === "rnn") { const [q2, c2] = rnnForward(op, cur); cur = { q: q2, mu: 0.0, c: c2 }; }
+    } else if (t === "rnn") { const [q2, c2, r2] = rnnForward(op, cur); cur = { q: q2, mu: 0.0, c: c2, rho: r2 }; }
     if (pre !== null) cur.pre = pre;
     else if (!["mark", "save", "push", "drop"].includes(t) && "pre" in cur) { const { pre: _, ...rest } = cur; cur = rest; }
     out.push({ in: { q, mu, c }, out: { ...cur }, reg });
