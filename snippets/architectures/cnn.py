@@ -116,7 +116,8 @@ def fig_conv_fan():
     fig, (a, b) = fig_axes(2, height=2.8)
     for (name, q), c, ls, m in zip(r.items(), COLORS, LINES, MARKERS):
         a.semilogy(np.arange(1, len(q) + 1), q, marker=m, ms=4, color=c, ls=ls)
-        a.annotate(name, (len(q), q[-1]), xytext=(-4, 6), textcoords="offset points", ha="right", color=c)
+        label = r"fan$_{in} = C_{in} k_h k_w$" if "k_w" in name else r"fan$_{in} = C_{in}$"
+        a.annotate(label, (len(q), q[-1]), xytext=(-6, 10), textcoords="offset points", ha="right", color=c)
     a.set_xticks(range(1, 9))
     a.set_xlabel("conv layer $l$")
     a.set_ylabel(r"mean $z_l^2$")

@@ -181,7 +181,7 @@ def fig_lstm_forget():
         ax.annotate(
             f"$b_f = {bf:g}$",
             (t[-1], med[-1]),
-            xytext=(-2, 5),
+            xytext=(-12, 9),
             textcoords="offset points",
             ha="right",
             color=c,

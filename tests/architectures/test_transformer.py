@@ -62,6 +62,8 @@ def test_embedding_initial_loss():
     v = m.embedding_initial_loss()
     assert v["torch_min"] > 1.5 * v["lnV"] and v["flax_min"] > 1.5 * v["lnV"]
     assert abs(v["keras_min"] / v["lnV"] - 1) < 0.1 and abs(v["keras_max"] / v["lnV"] - 1) < 0.1
+    # large σ·d: the loss is about σ·d (σ = 1 and 1/sqrt(128) at d = 128), within 5%
+    assert v["torch"] == pytest.approx(128, rel=0.05) and v["flax"] == pytest.approx(128**0.5, rel=0.05)
 
 
 @pytest.mark.claim(
