@@ -57,19 +57,23 @@ def _versions():
     return [f"PyTorch {v['torch']['torch']}", f"Keras {v['keras']['keras']}", f"Flax {v['flax']['flax']}"]
 
 
+NAMES = {"torch": "PyTorch", "keras": "Keras", "flax": "Flax"}
+
+
 def _defaults_table(group):
+    """Two columns (layer; one line per framework), so that the table fits any page width."""
     rows = []
     for r in defaults_data()["rows"]:
         if r["group"] != group:
             continue
         shape = f" ({r['shape']})" if r["shape"] else ""
-        cells = []
+        lines = []
         for fw in FW:
             c = r[fw]
             stat = _stat(c)
-            cells.append(c["init"] + (f"<br>*{stat}*" if stat else ""))
-        rows.append([r["layer"] + shape, *cells])
-    return ["layer (shape)", *_versions()], rows
+            lines.append(f"**{NAMES[fw]}**: {c['init']}" + (f"; *{stat}*" if stat else ""))
+        rows.append([r["layer"] + shape, "<br>".join(lines)])
+    return ["layer (shape)", "default: " + " · ".join(_versions())], rows
 
 
 @table(
@@ -98,9 +102,9 @@ def tbl_framework_defaults_recurrent():
 def tbl_framework_sources():
     rows = []
     for r in defaults_data()["rows"]:
-        cells = [_code_ref(r[fw]["src"]) if "src" in r[fw] else "—" for fw in FW]
-        rows.append([r["layer"], *cells])
-    return ["layer", *_versions()], rows
+        cells = [f"{NAMES[fw]} {_code_ref(r[fw]['src'])}" for fw in FW if "src" in r[fw]]
+        rows.append([r["layer"], " · ".join(cells) or "—"])
+    return ["layer", "set in (" + " · ".join(_versions()) + ")"], rows
 
 
 @claim(

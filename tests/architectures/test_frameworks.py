@@ -114,7 +114,7 @@ def test_tables_render():
     ):
         header, rows = f()
         assert rows and all(len(r) == len(header) for r in rows)
-        assert len(header) <= 4  # fits a 1280 px page (issue 13)
+        assert len(header) <= 3  # fits a 1280 px page (issue 13)
 
 
 def test_decision_guide_cells_are_whole_phrases():
