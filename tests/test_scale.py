@@ -39,7 +39,8 @@ def _recursion_ok(v):
     for name in scale.RECURSION_CASES:
         # one step: average relative error below 1%
         assert abs(v[f"{name}_step_mean"]) < 0.01, name
-        # iterated: every layer within the finite-width budget (steps/n + 3 standard errors)
+        # iterated: every layer within the finite-width budget (steps/n + 4 standard errors: a simultaneous band
+        # over 50 layers; with 3, offset 1234 put one ReLU-with-bias layer 5% over it)
         assert v[f"{name}_iter_budget"] <= 1, name
 
 
@@ -101,11 +102,12 @@ def test_classic_001():
 )
 def test_histograms():
     v = scale.histogram_stats()
-    # layer 1 at std 0.01: z ~ N(0, n std^2), nearly linear in tanh, so its RMS is sqrt(n) std = 0.16
-    assert v["small_rms_l1"] == pytest.approx(math.sqrt(scale.WIDTH) * 0.01, rel=0.05)
-    # layer 5: the recursion's RMS (4 seeds x 256 units x 32 inputs: sampling error ~1%)
+    # layers 1 and 5 at std 0.01: the RMS of tanh(z_l) the recursion predicts (4 seeds x 256 units x
+    # 32 inputs: sampling error ~1% at layer 1, a few % at layer 5)
     q = scale.forward_recursion(np.tanh, scale.WIDTH * 0.01**2, 5)
-    assert v["small_rms_l5"] == pytest.approx(math.sqrt(q[-1]), rel=0.10)
+    rms = [math.sqrt(scale.gauss_mean(lambda z: np.tanh(z) ** 2, ql)) for ql in q]
+    assert v["small_rms_l1"] == pytest.approx(rms[1], rel=0.05)
+    assert v["small_rms_l5"] == pytest.approx(rms[5], rel=0.10)
     assert v["large_saturated_min"] > 0.5  # "most units of every layer saturated"
     assert v["derived_saturated_max"] < 0.05
     # collapse: the RMS shrinks by sqrt(n std^2) = 0.16 per layer (0.2 allows the finite-width spread)
@@ -178,14 +180,15 @@ def test_gains():
     assert v["tanh_torch_over_computed"] == pytest.approx((5 / 3) / v["tanh"], rel=1e-9)
     for name, (phi, dphi) in scale.ACTIVATIONS.items():
         g2 = v[name] ** 2
-        assert v[f"{name}_chi"] == pytest.approx(g2 * _trapezoid_mean(lambda z, d=dphi: d(z) ** 2), rel=1e-3)
+        # Gauss-Hermite converges slowly where phi' jumps (ReLU, leaky ReLU, SELU at 0): 0.3% measured
+        assert v[f"{name}_chi"] == pytest.approx(g2 * _trapezoid_mean(lambda z, d=dphi: d(z) ** 2), rel=5e-3)
         slope = g2 * _trapezoid_mean(lambda z, p=phi, d=dphi: z * p(z) * d(z))
-        assert v[f"{name}_slope"] == pytest.approx(slope, rel=1e-3), name
+        assert v[f"{name}_slope"] == pytest.approx(slope, rel=5e-3), name
     for name, g2 in (("selu", 0.75**2), ("sigmoid", 1.0)):
-        q = v[f"{name}_torch_fixed_point"]
+        qs = v[f"{name}_torch_fixed_point"]
         phi = scale.ACTIVATIONS[name][0]
-        assert q == pytest.approx(
-            g2 * _trapezoid_mean(lambda z, p=phi, q=q: p(np.sqrt(q) * z) ** 2), rel=1e-4
+        assert qs == pytest.approx(
+            g2 * _trapezoid_mean(lambda z, p=phi, qs=qs: p(np.sqrt(qs) * z) ** 2), rel=1e-4
         )
     # q* is the fixed point of q -> (5/3)^2 E[tanh(z)^2], z ~ N(0, q)
     assert q == pytest.approx(

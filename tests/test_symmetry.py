@@ -156,7 +156,7 @@ def test_sign_kept():
 
 @pytest.mark.claim(
     "symmetry.epsilon-growth",
-    settings=("steps", "seeds"),
+    settings=("steps", "seeds", "blocks"),
     survives={"rate_spread": BOUND},
 )
 def test_epsilon_growth():
@@ -182,6 +182,9 @@ def test_epsilon_escape():
     assert v["budget"] == s.EPS_STEPS and v["seeds"] == s.EPS_SEEDS
     for b in range(v["blocks"]):
         steps = [v[f"steps_{k}_per_block"][b] for k in range(1, 7)]
+        # each quoted median is the median over that block's seeds of the steps to solve XOR
+        rows = s._eps_table(b)
+        assert steps == [rows[e]["median"] for e in s.ESCAPES]
         assert all(x < y for x, y in zip(steps, steps[1:]))  # monotone in log(1/eps)
         assert v["first_decade_per_block"][b] == steps[1] - steps[0]
         assert v["last_decade_per_block"][b] == steps[-1] - steps[-2]
