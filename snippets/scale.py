@@ -208,6 +208,11 @@ def run(act, std, depth=DEPTH, backward=True, dist="normal", sb=0.0, seeds=SEEDS
     return _RUNS[key]
 
 
+def _floats(out):
+    """Plain Python floats for numpy scalars, so that a claim's values are plain numbers."""
+    return {k: float(v) if isinstance(v, np.floating) else v for k, v in out.items()}
+
+
 # ------------------------------------------------------------------------------------------------
 # 1. The derivation, checked
 # ------------------------------------------------------------------------------------------------
@@ -233,7 +238,7 @@ def one_layer_claim(seeds=ONE_LAYER_SEEDS):
     out["worst_seed"] = float(max(abs(r[k] - 1) for r in everything for k in ("lecun_ratio", "he_ratio")))
     out["lecun_std"], out["he_std"] = everything[0]["lecun_std"], everything[0]["he_std"]
     out["seeds"] = seeds
-    return out
+    return _floats(out)
 
 
 @claim(
@@ -517,14 +522,16 @@ def std_table():
 )
 def std_784():
     r = recommended_std(784)
-    return {
-        "lecun": r["lecun"],
-        "he": r["he"],
-        "tanh": r["tanh"],
-        "lecun_log10": math.log10(r["lecun"]),
-        "he_64": recommended_std(64)["he"],
-        "he_4096": recommended_std(4096)["he"],
-    }
+    return _floats(
+        {
+            "lecun": r["lecun"],
+            "he": r["he"],
+            "tanh": r["tanh"],
+            "lecun_log10": math.log10(r["lecun"]),
+            "he_64": recommended_std(64)["he"],
+            "he_4096": recommended_std(4096)["he"],
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -624,7 +631,7 @@ def gains():
     out["tanh_torch_chi"] = TANH_GAIN_TORCH**2 * gauss_mean(lambda z: dtanh(z) ** 2, q)  # at its q*
     out["selu_torch_fixed_point"] = _fixed_point("selu", 0.75**2)
     out["sigmoid_torch_fixed_point"] = _fixed_point("sigmoid", 1.0)
-    return out
+    return _floats(out)
 
 
 def _fixed_point(act, gain2, sb2=0.0, iters=2000):
@@ -652,7 +659,7 @@ def gains_depth50():
         out[f"{name}_min"], out[f"{name}_max"] = float(m.min()), float(m.max())
         out[f"{name}_last"] = float(m[-1])
         out[f"{name}_slope"] = fixed_point_slope(phi, dphi, _gains()[name])
-    return out
+    return _floats(out)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -801,11 +808,13 @@ def bias():
 def torch_linear():
     std = 1 / np.sqrt(3 * WIDTH)  # U(-1/sqrt(n), 1/sqrt(n)) has variance 1/(3n)
     q = run("relu", std, depth=DIST_DEPTH, backward=False, dist="uniform")[0]
-    return {
-        "variance_ratio_to_he": (std**2) / (2 / WIDTH),
-        "per_layer": _per_layer_factor(q, slice(None)),
-        "pred": WIDTH * std**2 / 2,
-    }
+    return _floats(
+        {
+            "variance_ratio_to_he": (std**2) / (2 / WIDTH),
+            "per_layer": _per_layer_factor(q, slice(None)),
+            "pred": WIDTH * std**2 / 2,
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------
