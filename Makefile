@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: help deps serve site test test-fast lint format bench browser clean
+.PHONY: help deps serve site test test-fast audit lint format bench browser clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -52,10 +52,13 @@ format: deps  ## apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 test: deps browser lint site  ## the whole suite: strict build, claims, code blocks, faults, browser, lint
-	$(BIN)/pytest --codeblocks -n 2 --dist loadfile tests docs
+	$(BIN)/pytest --codeblocks -n 2 --dist loadfile tests docs README.md CONTRIBUTING.md
 
-test-fast: deps  ## the claim tests only (no builds, no browser)
-	$(BIN)/pytest tests -m "not browser and not build"
+test-fast: deps  ## claims, integrity and engine unit tests: no build, no browser (one page: pytest tests/test_<slug>.py)
+	$(BIN)/pytest -q -n 2 --dist loadfile tests -m "not browser and not build"
+
+audit: deps  ## claim tests at several seed offsets: spread per claim, and mutants that survive
+	$(PY) tools/audit.py
 
 bench: deps browser site  ## the build, page-weight and playground benchmark tables
 	$(PY) tools/bench.py

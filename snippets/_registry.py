@@ -23,8 +23,10 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 SLUG = r"[a-z][a-z0-9_-]*"
@@ -47,11 +49,11 @@ class Entry:
 
     @property
     def source_file(self) -> str:
-        return inspect.getsourcefile(self.func) or ""
+        return inspect.getsourcefile(inspect.unwrap(self.func)) or ""
 
     @property
     def source_line(self) -> int:
-        return inspect.getsourcelines(self.func)[1]
+        return inspect.getsourcelines(inspect.unwrap(self.func))[1]
 
 
 FIGURES: dict[str, Entry] = {}
@@ -60,7 +62,23 @@ TABLES: dict[str, Entry] = {}
 
 
 class RegistryError(ValueError):
-    """A malformed or duplicated id; the message names the module and the id."""
+    """A malformed or duplicated id, or an unquotable claim value; the message names the author's
+    file and line (not this module's) and the id."""
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _where(filename: str, line: int) -> str:
+    """``snippets/x.py:LINE`` (relative to the repository when inside it)."""
+    p = Path(filename).resolve()
+    return f"{p.relative_to(_ROOT).as_posix() if _ROOT in p.parents else filename}:{line}"
+
+
+def _func_where(func: Callable) -> str:
+    """Where a decorated function is declared: its first decorator's line."""
+    code = getattr(func, "__code__", None)
+    return _where(code.co_filename, code.co_firstlineno) if code else func.__module__
 
 
 def _module_slug(func: Callable) -> tuple[str, str]:
@@ -75,7 +93,8 @@ def _register(store: dict[str, Entry], entry: Entry) -> None:
     old = store.get(entry.id)
     if old is not None and old.module != entry.module:
         raise RegistryError(
-            f"{entry.kind} id {entry.id!r} is declared in both {old.module} and {entry.module}"
+            f"{_func_where(entry.func)}: {entry.kind} id {entry.id!r} is also declared in "
+            f"{_func_where(old.func)}"
         )
     store[entry.id] = entry
 
@@ -84,16 +103,21 @@ def _check(pattern: re.Pattern, kind: str, id_: str, func: Callable) -> str:
     module, slug = _module_slug(func)
     m = pattern.match(id_)
     if not m:
-        raise RegistryError(f"{module}: malformed {kind} id {id_!r} (expected {pattern.pattern})")
+        raise RegistryError(f"{_func_where(func)}: malformed {kind} id {id_!r} (expected {pattern.pattern})")
     if module.startswith("snippets.") and m.group(1) != slug:
-        raise RegistryError(f"{module}: {kind} id {id_!r} must start with the module's slug {slug!r}")
+        raise RegistryError(
+            f"{_func_where(func)}: {kind} id {id_!r} must start with the module's slug {slug!r}"
+        )
     return slug
 
 
 def figure(id_: str, *, alt: str, caption: str):
     """Register a function returning a matplotlib Figure as figure ``<slug>/<name>``."""
     if not alt.strip() or not caption.strip():
-        raise RegistryError(f"figure {id_!r} needs both alt text and a caption")
+        caller = sys._getframe(1)
+        raise RegistryError(
+            f"{_where(caller.f_code.co_filename, caller.f_lineno)}: figure {id_!r} needs both alt text and a caption"
+        )
 
     def deco(func):
         slug = _check(FIGURE_ID, "figure", id_, func)
@@ -166,23 +190,31 @@ def load_all() -> None:
 
 
 def flatten_value(value: Any) -> dict[str, Any]:
-    """A claim's value as ``{key: scalar}``; a scalar claim has the single key ``""``."""
+    """A claim's value as ``{key: scalar}``; a scalar claim has the single key ``""``.
+
+    Raises RegistryError ("returned …", completed by the caller with the claim's file and line)."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if isinstance(v, dict):
-                raise RegistryError(f"claim values nest at most one level deep (key {k!r})")
-            out[str(k)] = _plain(v)
+                raise RegistryError(f"returned a nested dict under key {k!r}: values nest one level deep")
+            out[str(k)] = _plain(v, f" under key {k!r}")
         return out
     return {"": _plain(value)}
 
 
-def _plain(v: Any) -> Any:
+def _plain(v: Any, where: str = "") -> Any:
     """numpy scalars to Python scalars, so values serialize to JSON."""
+    shape = getattr(v, "shape", None)
+    if shape and getattr(v, "size", 1) != 1:  # a numpy array of several numbers
+        raise RegistryError(
+            f"returned a numpy array of shape {tuple(shape)}{where}: a claim value is a number, a bool "
+            f"or a string (or a flat dict of them); reduce it, or return .tolist() for a list"
+        )
     if hasattr(v, "item") and callable(v.item):
         v = v.item()
     if isinstance(v, (bool, int, float, str)) or v is None:
         return v
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
-    raise RegistryError(f"claim value of type {type(v).__name__} cannot be quoted in prose")
+    raise RegistryError(f"returned a value of type {type(v).__name__}{where}, which prose cannot quote")

@@ -9,6 +9,14 @@ import pytest
 from projects import ROOT, mkdocs_build
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the built site is a ``build`` test: ``make test-fast`` (``-m "not build"``)
+    skips it, so the quick loop never builds."""
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """A strict build of the project, made once per test session (warm caches make it quick).

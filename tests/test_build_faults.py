@@ -102,3 +102,46 @@ def test_broken_internal_link_names_page_and_anchor(project):
 def test_broken_link_to_missing_page_fails(project):
     _edit(project / "docs/index.md", "## How small", "[planted](no-such-page.md)\n\n## How small")
     _build_fails(project, "index.md", "no-such-page.md")
+
+
+# -- The build enforces the ✓ (issue 11, item 5): each names the author's file and line --------------
+def test_mistyped_claim_marker_in_a_test_names_test_and_near_miss(project):
+    _edit(
+        project / "tests/test_index.py",
+        '@pytest.mark.claim("index.scale-784")',
+        '@pytest.mark.claim("index.scale-78")',
+    )
+    out = _build_fails(project, "index.scale-78'", "did you mean 'index.scale-784'?")
+    assert re.search(r"tests/test_index\.py:\d+: @pytest.mark.claim names unknown claim", out)
+
+
+def test_claim_without_page_marker_names_claim_and_line(project):
+    _edit(project / "docs/index.md", "<!-- claim: index.scale-784 -->", "")
+    out = _build_fails(project, "has no <!-- claim: index.scale-784 --> marker")
+    assert re.search(r"snippets/index\.py:\d+: claim 'index.scale-784'", out)
+
+
+def test_mistyped_end_marker_names_file_line_and_near_miss(project):
+    _edit(project / "snippets/index.py", "# --8<-- [end:train]", "# --8<-- [end:trian]")
+    out = _build_fails(project, "did you mean [end:trian]")
+    assert re.search(r"snippets/index\.py:\d+: section 'train' has no \[end:train\]", out)
+
+
+def test_forgotten_nav_line_fails(project):
+    _edit(project / "mkdocs.yml", "      - About this site: about.md\n", "")
+    _build_fails(project, "docs/about.md is not in the nav of mkdocs.yml")
+
+
+def test_array_claim_value_names_the_authors_line(project):
+    _edit(project / "snippets/index.py", '"lecun_std": float(lecun),', '"lecun_std": np.full(3, lecun),')
+    out = _build_fails(project, "index.scale-784", "numpy array of shape (3,)")
+    assert re.search(r"snippets/index\.py:\d+: claim 'index.scale-784'", out)
+    assert "_registry" not in out, "the message names the registry, not the author's code"
+
+
+def test_wrong_slug_names_the_authors_line(project):
+    with open(project / "snippets/index.py", "a", encoding="utf-8") as f:
+        f.write('\n\n@claim("scale.planted", "A planted claim.")\ndef planted():\n    return 1\n')
+    out = _build_fails(project, "'scale.planted' must start with the module's slug 'index'")
+    assert re.search(r"snippets/index\.py:\d+: claim id", out)
+    assert "_registry" not in out

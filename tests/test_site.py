@@ -9,15 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import claims_index
 import pytest
 
 from snippets import _registry as reg
+from wrw import checks, grammar
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-MARKER = re.compile(r"<!--\s*(figure|table|claim|value)\s*:\s*(\S+?)(?:\s+\S+)?\s*-->")
-INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"([^"]+)"\s*$', re.M)
 
 
 @pytest.fixture(scope="module")
@@ -31,31 +29,22 @@ def _pages() -> dict[str, str]:
 
 
 def _markers() -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {"figure": set(), "table": set(), "claim": set(), "value": set()}
+    out: dict[str, set[str]] = {k: set() for k in grammar.KNOWN}
     for text in _pages().values():
-        for kind, ref in MARKER.findall(text):
-            if kind == "value":
-                ref = ".".join(ref.split(".")[:2])
-            out[kind].add(ref)
+        for sc in grammar.shortcodes(text):
+            out[sc.name].add(sc.ref)
     return out
 
 
-def test_every_claim_has_a_test_and_a_marker(registry):
-    tests = claims_index.claim_tests(ROOT / "tests")
-    marked = _markers()["claim"]
-    no_test = sorted(set(registry.CLAIMS) - set(tests))
-    no_marker = sorted(set(registry.CLAIMS) - marked)
-    assert not no_test, f"claims without a @pytest.mark.claim test: {no_test}"
-    assert not no_marker, f"claims without a <!-- claim: id --> marker on a page: {no_marker}"
+def test_claims_tests_and_markers_agree(registry):
+    """The check the build runs (wrw/checks.py): every claim has a test and a ✓ on a page; every
+    test and every marker names a registered claim."""
+    assert checks.claims(registry.CLAIMS, grammar.claim_tests(ROOT / "tests"), _pages()) == []
 
 
-def test_every_test_and_marker_names_a_registered_claim(registry):
-    tests = claims_index.claim_tests(ROOT / "tests")
-    m = _markers()
-    unknown_tests = sorted(set(tests) - set(registry.CLAIMS))
-    unknown_markers = sorted((m["claim"] | m["value"]) - set(registry.CLAIMS))
-    assert not unknown_tests, f"tests marked with unknown claim ids: {unknown_tests}"
-    assert not unknown_markers, f"pages naming unknown claim ids: {unknown_markers}"
+def test_section_markers_pair_up():
+    files = sorted(p for p in (ROOT / "snippets").rglob("*.py") if "__pycache__" not in p.parts)
+    assert checks.section_markers(files) == []
 
 
 def test_every_figure_and_table_is_shown_and_exists(registry):
@@ -67,15 +56,7 @@ def test_every_figure_and_table_is_shown_and_exists(registry):
 
 
 def test_every_included_section_exists():
-    missing = []
-    for page, text in _pages().items():
-        for target in INCLUDE.findall(text):
-            path, _, section = target.partition(":")
-            f = ROOT / path
-            if not f.is_file():
-                missing.append(f"{page}: {path}")
-            elif section and f"--8<-- [start:{section}]" not in f.read_text(encoding="utf-8"):
-                missing.append(f"{page}: {path}:{section}")
+    missing = [p for page, text in _pages().items() for p in grammar.check_includes(text, page, ROOT)]
     assert not missing
 
 
@@ -128,7 +109,7 @@ def test_published_anchors_exist(built_site):
 
 
 def test_built_site_has_no_broken_links(built_site):
-    import linkcheck
+    from wrw import linkcheck
 
     assert linkcheck.check(built_site) == []
 

@@ -1,13 +1,19 @@
 """Build-time computation of the snippets' figures, claims and tables, with a content-hash cache.
 
-Used by ``hooks/site.py``; importable and testable on its own. One cache entry per snippet module:
+One cache entry per snippet module (a chapter module, or one part of a chapter package):
 
-    .cache/build/<module>/<key>/figures/<name>.svg   claims.json   tables.json
+    .cache/build/<module>/<key>/figures/<name>.svg   claims.json   tables.json   done
 
-``<key>`` hashes the module's source, the snippet modules it imports (transitively), the registry,
-the style and the numpy/matplotlib versions. An entry is computed in a temporary folder and renamed
-into place only after every figure, claim and table of the module succeeded, so a failed run
-records nothing. ``FIGURES_REFRESH=1`` ignores existing entries.
+``<key>`` follows the *code*, not the prose: it hashes the syntax tree of the module and of the
+snippet modules it imports (transitively), with docstrings and the text arguments of ``@figure``
+(``alt=``, ``caption=``), ``@claim`` (the statement) and ``@table`` (``caption=``) removed, so a
+comment, a docstring or a caption edit recomputes nothing (captions are read when the page is
+rendered). Also hashed: the registry, style and seed modules, ``style.mplstyle``, the versions of
+numpy, matplotlib and Python, and ``SEED_OFFSET``. An entry is computed in a temporary folder and
+renamed into place only after everything in the module succeeded. ``FIGURES_REFRESH=1`` ignores
+existing entries.
+
+No library caches this for us: jupyter-cache and joblib do not see the imports of ``snippets/``.
 """
 
 from __future__ import annotations
@@ -23,11 +29,15 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wrw import grammar
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "build"
 # Files every module's results depend on.
-_ALWAYS = ["_registry.py", "_style.py", "_seeds.py", "style.mplstyle", "__init__.py"]
+ALWAYS = ["_registry.py", "_style.py", "_seeds.py", "style.mplstyle", "__init__.py"]
+# The prose arguments of the registry decorators: read at page time, never part of the key.
+TEXT_ARGS = {"figure": {"alt", "caption"}, "claim": {"statement"}, "table": {"caption"}}
 
 
 class ComputeError(RuntimeError):
@@ -44,45 +54,73 @@ class ModuleResult:
     cached: bool = False
 
 
-_IMPORTS: dict[tuple, set[str]] = {}  # (path, mtime, size) -> imports: `mkdocs serve` re-asks often
+# ------------------------------------------------------------------------------------- the key
+class _StripProse(ast.NodeTransformer):
+    """Remove docstrings and the text arguments of @figure/@claim/@table."""
+
+    def _doc(self, node):
+        b = node.body
+        if b and isinstance(b[0], ast.Expr) and isinstance(b[0].value, ast.Constant):
+            if isinstance(b[0].value.value, str):
+                node.body = b[1:] or [ast.Pass()]
+        return node
+
+    def visit_Module(self, node):
+        return self.generic_visit(self._doc(node))
+
+    def visit_ClassDef(self, node):
+        return self.generic_visit(self._doc(node))
+
+    def visit_FunctionDef(self, node):
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call):
+                f = dec.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if name in TEXT_ARGS:
+                    dec.keywords = [k for k in dec.keywords if k.arg not in TEXT_ARGS[name]]
+                    if name == "claim":
+                        dec.args = dec.args[:1]  # claim(id, statement)
+        return self.generic_visit(self._doc(node))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
-def _local_imports(path: Path) -> set[str]:
-    """Snippet module files imported by ``path`` (``snippets.x`` and relative imports)."""
+def code_fingerprint(source: str, filename: str = "<source>") -> str:
+    """Hash of the code of a Python source: comments, layout, docstrings and captions ignored."""
+    tree = _StripProse().visit(ast.parse(source, filename))
+    return hashlib.sha256(ast.dump(tree).encode()).hexdigest()
+
+
+_MEMO: dict[tuple, tuple[str, set[str]]] = {}  # (path, mtime, size) -> (fingerprint, imports)
+
+
+def _scan(path: Path) -> tuple[str, set[str]]:
+    """(code fingerprint, snippet files imported) of one snippet file, memoized by mtime."""
     st = path.stat()
     memo = (str(path), st.st_mtime_ns, st.st_size)
-    if memo not in _IMPORTS:
-        _IMPORTS[memo] = _parse_imports(path)
-    return _IMPORTS[memo]
-
-
-def _parse_imports(path: Path) -> set[str]:
-    out: set[str] = set()
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    except SyntaxError as e:
-        raise ComputeError(f"{path.relative_to(ROOT)}:{e.lineno}: syntax error: {e.msg}") from None
-    for node in ast.walk(tree):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = node.module or ""
-                names = [base] if base else [a.name for a in node.names]
-                names = [f"snippets.{n}" for n in names]
-            elif node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    if memo not in _MEMO:
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if path.suffix != ".py":
+            _MEMO[memo] = (hashlib.sha256(text.encode()).hexdigest(), set())
+            return _MEMO[memo]
+        package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        if path.name != "__init__.py":
+            package = package.rsplit(".", 1)[0]
+        else:
+            package = package.removesuffix(".__init__")
+        try:
+            fp = code_fingerprint(text, rel)
+            names = grammar.imported_modules(text, rel, package)
+        except SyntaxError as e:
+            raise ComputeError(f"{rel}:{e.lineno}: syntax error: {e.msg}") from None
+        deps = set()
         for n in names:
-            if n.startswith("snippets."):
-                f = module_file(n)
-                if f is not None:
-                    out.add(f.relative_to(SNIPPETS).as_posix())
-                    if f.parent != SNIPPETS:  # a package's modules depend on its __init__
-                        init = f.parent / "__init__.py"
-                        if init.exists():
-                            out.add(init.relative_to(SNIPPETS).as_posix())
-    return out
+            f = module_file(n)
+            if f is not None and f != path:
+                deps.add(f.relative_to(SNIPPETS).as_posix())
+        _MEMO[memo] = (fp, deps)
+    return _MEMO[memo]
 
 
 def module_file(module: str) -> Path | None:
@@ -105,28 +143,37 @@ def module_src(module: str) -> str:
     return f.relative_to(ROOT).as_posix() if f else module.replace(".", "/") + ".py"
 
 
-def module_key(module: str) -> str:
-    """Cache key of a snippet module: its source and everything it depends on."""
-    import matplotlib
-    import numpy
-
+def module_files(module: str) -> list[str]:
+    """The snippet files (relative to ``snippets/``) whose code the module's results depend on:
+    the module, what it imports (transitively), its package's ``__init__.py``, and :data:`ALWAYS`."""
     f0 = module_file(module)
     if f0 is None:
         raise ComputeError(f"{module}: no such snippet module")
-    name = f0.relative_to(SNIPPETS).as_posix()
     seen: set[str] = set()
-    todo = [name]
+    extra: set[str] = set()
+    if f0.parent != SNIPPETS and (f0.parent / "__init__.py").exists():
+        # importing snippets.x.y runs snippets/x/__init__.py (hashed; its imports not followed)
+        extra.add((f0.parent / "__init__.py").relative_to(SNIPPETS).as_posix())
+    todo = [f0.relative_to(SNIPPETS).as_posix()]
     while todo:
         f = todo.pop()
         if f in seen:
             continue
         seen.add(f)
-        todo.extend(_local_imports(SNIPPETS / f) - seen)
-    h = hashlib.sha256()
-    for f in sorted(seen | set(_ALWAYS)):
-        h.update(f.encode() + b"\0" + (SNIPPETS / f).read_bytes() + b"\0")
+        todo.extend(_scan(SNIPPETS / f)[1] - seen)
+    return sorted(seen | extra | {a for a in ALWAYS if (SNIPPETS / a).exists()})
+
+
+def module_key(module: str) -> str:
+    """Cache key of a snippet module: the code (not the prose) of everything it depends on."""
+    import matplotlib
+    import numpy
+
     from snippets._seeds import OFFSET
 
+    h = hashlib.sha256()
+    for f in module_files(module):
+        h.update(f.encode() + b"\0" + _scan(SNIPPETS / f)[0].encode() + b"\0")
     h.update(
         f"numpy={numpy.__version__};matplotlib={matplotlib.__version__};py={sys.version_info[:2]};"
         f"seed_offset={OFFSET}".encode()
@@ -135,7 +182,7 @@ def module_key(module: str) -> str:
 
 
 def tree_hash() -> str:
-    """Hash of every file under ``snippets/`` (used to reload modules and key notebooks)."""
+    """Hash of every file under ``snippets/`` (any edit, prose included: modules are re-imported)."""
     h = hashlib.sha256()
     for f in sorted(SNIPPETS.rglob("*")):
         if f.is_file() and "__pycache__" not in f.parts:
@@ -143,6 +190,7 @@ def tree_hash() -> str:
     return h.hexdigest()[:16]
 
 
+# ------------------------------------------------------------------------------ registry, compute
 def load_registry(force: bool = False):
     """(Re)import every snippet module; returns the registry module. Raises ComputeError."""
     if force:
@@ -151,29 +199,41 @@ def load_registry(force: bool = False):
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     reg = importlib.import_module("snippets._registry")
-    for name in reg.snippet_modules():
-        try:
+    name = "snippets"
+    try:
+        for name in reg.snippet_modules():
             importlib.import_module(name)
-        except Exception as e:  # noqa: BLE001 - reported, never published
-            raise ComputeError(f"{module_src(name)}: import failed: {_describe(e)}") from None
+    except Exception as e:  # noqa: BLE001 - reported, never published
+        if type(e).__name__ == "RegistryError":  # its message names the author's file and line
+            raise ComputeError(describe(e)) from None
+        raise ComputeError(f"{module_src(name)}: import failed: {describe(e)}") from None
     return reg
 
 
-def _describe(e: BaseException) -> str:
-    """``Type: message (at snippets/x.py:LINE)``: the innermost frame inside the project."""
-    where = ""
-    for fr in reversed(traceback.extract_tb(e.__traceback__)):
+def _author_frame(tb) -> str:
+    """``snippets/x.py:LINE`` of the innermost frame in the project's own code: a chapter module
+    before the shared ``snippets/_*.py`` helpers, so that an error names the author's line."""
+    frames = []
+    for fr in traceback.extract_tb(tb):
         p = Path(fr.filename)
         if ROOT in p.parents and p.relative_to(ROOT).parts[0] in ("snippets", "docs", "tests"):
-            where = f" (at {p.relative_to(ROOT)}:{fr.lineno})"
-            break
+            frames.append((p.relative_to(ROOT).as_posix(), fr.lineno, p.name.startswith("_")))
+    own = [f for f in frames if not f[2]] or frames
+    return f"{own[-1][0]}:{own[-1][1]}" if own else ""
+
+
+def describe(e: BaseException) -> str:
+    """``Type: message (at snippets/x.py:LINE)``; a RegistryError's message already names the line."""
     msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    return f"{type(e).__name__}: {msg}{where}"
+    if type(e).__name__ == "RegistryError":
+        return msg
+    where = _author_frame(e.__traceback__)
+    return f"{type(e).__name__}: {msg}" + (f" (at {where})" if where else "")
 
 
 def compute_module(module: str, key: str) -> ModuleResult:
     """Run every figure, claim and table of one module. Raises ComputeError naming the culprit."""
-    from snippets._registry import CLAIMS, FIGURES, TABLES, flatten_value
+    from snippets._registry import CLAIMS, FIGURES, TABLES, RegistryError, flatten_value
     from snippets._style import render_svg, theme_svg
 
     res = ModuleResult(module, key)
@@ -186,12 +246,19 @@ def compute_module(module: str, key: str) -> ModuleResult:
                 if kind == "figure":
                     res.figures[id_] = theme_svg(render_svg(e.func))
                 elif kind == "claim":
-                    res.claims[id_] = flatten_value(e.func())
+                    value = e.func()
+                    try:
+                        res.claims[id_] = flatten_value(value)
+                    except RegistryError as ex:  # the author's claim function, not the registry
+                        where = f"{Path(e.source_file).relative_to(ROOT).as_posix()}:{e.source_line}"
+                        raise ComputeError(f"{where}: claim {id_!r} {ex}") from None
                 else:
                     header, rows = e.func()
                     res.tables[id_] = [[str(h) for h in header], [[str(c) for c in r] for r in rows]]
+            except ComputeError:
+                raise
             except Exception as ex:  # noqa: BLE001
-                raise ComputeError(f"{src}: {kind} {id_!r} failed: {_describe(ex)}") from None
+                raise ComputeError(f"{src}: {kind} {id_!r} failed: {describe(ex)}") from None
     return res
 
 
@@ -242,7 +309,7 @@ def _worker(module: str, key: str):
 def compute_all(modules: list[str], *, jobs: int | None = None) -> tuple[dict[str, ModuleResult], list[str]]:
     """Results for every module, from the cache or computed (in parallel when several miss).
 
-    Returns ``(results, computed_modules)``; raises ComputeError on the first failure.
+    Returns ``(results, computed_modules)``; raises ComputeError naming every failure.
     """
     results: dict[str, ModuleResult] = {}
     misses: list[tuple[str, str]] = []
@@ -254,7 +321,6 @@ def compute_all(modules: list[str], *, jobs: int | None = None) -> tuple[dict[st
         else:
             results[m] = hit
     jobs = jobs or int(os.environ.get("BUILD_JOBS", min(2, os.cpu_count() or 1)))
-    errors: list[str] = []
     if len(misses) > 1 and jobs > 1:
         import multiprocessing as mp
 
@@ -262,6 +328,7 @@ def compute_all(modules: list[str], *, jobs: int | None = None) -> tuple[dict[st
             outs = pool.starmap(_worker, misses)
     else:
         outs = [_worker(m, k) for m, k in misses]
+    errors: list[str] = []
     for (m, _), (res, err) in zip(misses, outs):
         if err:
             errors.append(err)
