@@ -1,4 +1,4 @@
-"""The home page (docs/index.md) quotes the chapters' claims; it measures nothing of its own.
+"""The home page (docs/index.md) quotes the chapters' claims; it measures one number of its own.
 
 Its one figure redraws the symmetry chapter's XOR runs (snippets/symmetry.py): the same networks,
 the same steps, so the home page and the chapter can never disagree.
@@ -6,7 +6,12 @@ the same steps, so the home page and the chapter can never disagree.
 
 from __future__ import annotations
 
-from snippets import figure, symmetry
+import numpy as np
+
+from snippets import claim, figure, symmetry
+from snippets._seeds import rng
+
+SCALE_784 = 1  # experiment id of rng(...)
 
 
 @figure(
@@ -23,3 +28,23 @@ def fig_hidden_trajectories():
     return symmetry.draw_trajectories(
         symmetry.tied_runs()["gd"]["snaps"], symmetry.random_runs()["snaps"], every=10
     )
+
+
+@claim(
+    "index.scale-784",
+    "For a layer with 784 inputs, std 1/sqrt(784) (LeCun) keeps the second moment of the "
+    "pre-activations equal to that of unit-variance inputs, and std sqrt(2/784) (He) does the "
+    "same for the inputs of the next layer after a ReLU (within 5%).",
+)
+def scale_784(fan_in=784, width=2048, batch=256, seed=0):
+    r = rng(SCALE_784, seed)
+    x = r.standard_normal((batch, fan_in))  # unit second moment
+    lecun, he = 1 / np.sqrt(fan_in), np.sqrt(2 / fan_in)
+    z = x @ r.normal(0, lecun, (fan_in, width))  # pre-activations under LeCun
+    a = np.maximum(x @ r.normal(0, he, (fan_in, width)), 0)  # ReLU outputs under He
+    return {
+        "lecun_std": float(lecun),
+        "he_std": float(he),
+        "lecun_ratio": float((z**2).mean()),
+        "he_ratio": float((a**2).mean()),
+    }
