@@ -13,7 +13,8 @@ import functools
 import numpy as np
 
 # --8<-- [end:imports]
-from snippets import claim, figure, table
+from snippets import claim, figure, nn, table
+from snippets._seeds import over_blocks, rng
 from snippets._style import COLORS, new_figure
 
 # --8<-- [start:constants]
@@ -22,59 +23,25 @@ STEPS = 2000  # training steps of the XOR experiments
 SEEDS = 64  # seeds of every stochastic XOR experiment
 CONST = 0.5  # the constant of the constant init
 OPTIMIZERS = {"gd": 0.5, "momentum": 0.1, "adam": 0.05}  # optimizer: learning rate
+X_XOR = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])  # centred XOR inputs
+Y_XOR = np.array([0.0, 1.0, 1.0, 0.0])  # and labels
 # --8<-- [end:constants]
+BLOCKS = 5  # independent seed blocks of every stochastic claim (median and range over blocks)
+# experiment ids: the first key of every rng(...) call in this module
+RANDOM, RING, SAFE, RESIDUAL, LORA, EPS, DROPOUT_MASKS, COSINE = range(1, 9)
+
 
 # --8<-- [start:mlp]
-X_XOR = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
-Y_XOR = np.array([0.0, 1.0, 1.0, 0.0])
-
-
-def activation(name):
-    """The activation and its derivative, both as functions of the pre-activation z."""
-    if name == "tanh":
-        return np.tanh, lambda z: 1 - np.tanh(z) ** 2
-    if name == "relu":
-        return lambda z: np.maximum(z, 0.0), lambda z: (z > 0) * 1.0
-    if name == "sigmoid":
-        s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
-        return s, lambda z: s(z) * (1 - s(z))
-    if name == "gelu":  # the tanh approximation of GELU
-        k = np.sqrt(2 / np.pi)
-        t = lambda z: np.tanh(k * (z + 0.044715 * z**3))  # noqa: E731
-        return (
-            lambda z: 0.5 * z * (1 + t(z)),
-            lambda z: 0.5 * (1 + t(z)) + 0.5 * z * (1 - t(z) ** 2) * k * (1 + 3 * 0.044715 * z**2),
-        )
-    raise ValueError(name)
-
-
 def forward_backward(params, X, y, act="tanh", masks=None):
-    """Loss [R], logits [R, N] and gradients of R networks [W1, b1, ..., WL, bL].
-
-    W_l has shape [R, n_out, n_in] (row i = the incoming weights of unit i), b_l [R, n_out];
-    the last layer has one output. `masks`: optional dropout masks, one per hidden layer.
-    """
-    f, df = activation(act)
-    L = len(params) // 2
-    a = np.broadcast_to(X, (len(params[0]),) + X.shape)  # [R, N, n_in]
-    inputs, pre = [], []
-    for l in range(L):
-        inputs.append(a)
-        z = a @ params[2 * l].transpose(0, 2, 1) + params[2 * l + 1][:, None, :]
-        if l < L - 1:
-            pre.append(z)
-            a = f(z) if masks is None else f(z) * masks[l]
-    logit = z[..., 0]
+    """Loss [R], logits [R, N] and gradients of R networks, params = [W1, b1, ..., WL, bL]
+    in the toolkit's layout (W_l [R, n_out, n_in]); sigmoid output, cross-entropy loss."""
+    Ws, bs = params[0::2], params[1::2]
+    out, cache = nn.mlp_forward(Ws, bs, X, act, masks)
+    logit = out[..., 0]
     loss = np.mean(np.logaddexp(0.0, logit) - y * logit, axis=-1)
-    d = (1 / (1 + np.exp(-logit)) - y)[..., None] / len(y)  # dloss/dlogit, [R, N, 1]
-    grads = [None] * (2 * L)
-    for l in reversed(range(L)):
-        grads[2 * l] = d.transpose(0, 2, 1) @ inputs[l]  # row i: sum_n d[n, i] * input[n]
-        grads[2 * l + 1] = d.sum(axis=1)
-        if l > 0:
-            d = (d @ params[2 * l]) * df(pre[l - 1])  # back through W_l, then the activation
-            d = d if masks is None else d * masks[l - 1]
-    return loss, logit, grads
+    d_out = (nn.sigmoid(logit) - y)[..., None] / len(y)  # dloss/dlogit, [R, N, 1]
+    gWs, gbs = nn.mlp_backward(Ws, cache, d_out, act)
+    return loss, logit, [g for pair in zip(gWs, gbs) for g in pair]
 
 
 # --8<-- [end:mlp]
@@ -121,7 +88,7 @@ def train(
     |gradient| each parameter array ever received, [R] per array)."""
     params = [np.array(p, dtype=float) for p in params]
     optim = Optimizer(opt, OPTIMIZERS[opt] if lr is None else lr, params)
-    rng = np.random.default_rng(seed)
+    masks_rng = rng(DROPOUT_MASKS, seed)
     sizes = [len(b[0]) for b in params[1:-2:2]]  # hidden widths
     losses, accs, snaps, moves = [], [], [], []
     gmax = [np.zeros(len(p)) for p in params]
@@ -129,7 +96,7 @@ def train(
         masks = None
         if dropout:  # inverted dropout on every hidden layer, a fresh mask per step
             shape = (len(params[0]), len(X))
-            masks = [(rng.random(shape + (n,)) >= dropout) / (1 - dropout) for n in sizes]
+            masks = [(masks_rng.random(shape + (n,)) >= dropout) / (1 - dropout) for n in sizes]
         loss, logit, grads = forward_backward(params, X, y, act, masks)
         losses.append(loss)
         accs.append(((logit > 0) == (y > 0.5)).mean(axis=-1))
@@ -157,12 +124,9 @@ def train(
 
 # --8<-- [start:inits]
 def random_init(runs, sizes=(2, HIDDEN, 1), seed=0, scale=1.0):
-    """LeCun normal weights (std = scale / sqrt(fan_in)), zero biases."""
-    rng = np.random.default_rng(seed)
-    params = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        params += [scale * rng.standard_normal((runs, n_out, n_in)) / np.sqrt(n_in), np.zeros((runs, n_out))]
-    return params
+    """LeCun normal weights (std = scale / sqrt(fan_in)), zero biases: [W1, b1, W2, b2]."""
+    Ws, bs = nn.init_weights(rng(RANDOM, seed), sizes, "lecun", gain=scale, seeds=runs)
+    return [p for pair in zip(Ws, bs) for p in pair]
 
 
 def constant_init(runs, sizes=(2, HIDDEN, 1), c=CONST):
@@ -187,7 +151,7 @@ def unit_spread(params):
     """Asymmetry of the first hidden layer: the RMS distance of each unit's parameters
     (incoming weights, bias, outgoing weights) from the mean unit, per run [R]."""
     W1, b1, W2 = params[0], params[1], params[2]
-    units = np.concatenate([W1, b1[..., None], W2.transpose(0, 2, 1)], axis=-1)  # [R, H, .]
+    units = np.concatenate([W1, b1[..., None], W2.mT], axis=-1)  # [R, H, .]
     dev = units - units.mean(axis=1, keepdims=True)
     return np.sqrt((dev**2).sum(-1).mean(-1))
 
@@ -213,7 +177,7 @@ def width_one_twin(c=CONST, width=HIDDEN, steps=STEPS, opt="gd"):
         h = np.tanh(X_XOR @ w + b)  # [4]
         logit = width * v * h + c0
         losses.append(np.mean(np.logaddexp(0.0, logit) - Y_XOR * logit))
-        d = (1 / (1 + np.exp(-logit)) - Y_XOR) / len(Y_XOR)
+        d = (nn.sigmoid(logit) - Y_XOR) / len(Y_XOR)
         d_pre = d * width * v * (1 - h**2)
         grads = [  # d loss / d (w, b, v, c); the unit's share is divided by the width
             X_XOR.T @ d_pre / width,
@@ -242,11 +206,22 @@ def tied_runs():
 
 @functools.cache
 def random_runs():
-    """SEEDS random-init XOR networks trained by gradient descent."""
-    init = random_init(SEEDS)
+    """BLOCKS x SEEDS random-init XOR networks trained by gradient descent; block b holds runs
+    b * SEEDS .. (b + 1) * SEEDS - 1, drawn from rng(RANDOM, b)."""
+    init = [np.concatenate(ps) for ps in zip(*(random_init(SEEDS, seed=b) for b in range(BLOCKS)))]
     run = train(init, every=10)
     run["init"] = init
     return run
+
+
+def per_block(values):
+    """Split a per-run array [BLOCKS * n] into blocks: [BLOCKS, n]."""
+    return np.asarray(values).reshape(BLOCKS, -1)
+
+
+def block_stats(stats):
+    """over_blocks for measurements that are already computed for every block: `stats(b)`."""
+    return over_blocks(stats, blocks=BLOCKS)
 
 
 def _max_unit_gap(params):
@@ -290,7 +265,8 @@ def xor_constant_vs_random():
     runs, rnd = tied_runs(), random_runs()
     out = {f"{opt}_max_acc": float(runs[opt]["acc"].max()) for opt in OPTIMIZERS}
     out.update({f"{opt}_final_acc": float(runs[opt]["acc"][-1, 0]) for opt in OPTIMIZERS})
-    out["random_success"] = float((rnd["acc"][-1] == 1).mean())
+    solved = per_block(rnd["acc"][-1] == 1)
+    out.update(block_stats(lambda b: {"random_success": float(solved[b].mean())}))
     out["seeds"] = SEEDS
     return out
 
@@ -302,7 +278,7 @@ def xor_constant_vs_random():
 
 def ring_data(n=64, seed=0):
     """2-D Gaussian points labelled 1 inside the circle of radius 1 (not linearly separable)."""
-    X = np.random.default_rng(seed).standard_normal((n, 2))
+    X = rng(RING, seed).standard_normal((n, 2))
     return X, (np.linalg.norm(X, axis=1) < 1.0).astype(float)
 
 
@@ -373,7 +349,7 @@ def zero_init_exact():
 def zero_init_table():
     rows = []
     for act in ZERO_ACTS:
-        f, df = activation(act)
+        f, df = nn.ACTIVATIONS[act]
         for depth in (2, 3):
             s = _zero_summary(act, depth)
             rows.append(
@@ -420,11 +396,11 @@ SAFE_CONFIGS = (
 def zero_readout_runs():
     """Narrow XOR nets over the same first-layer draws: readout random or zero, first-layer
     biases zero or uniform in +-1/sqrt(2). Runs are grouped by SAFE_CONFIGS."""
-    rng = np.random.default_rng(1)
-    S, H = SAFE_SEEDS, NARROW
-    W1 = rng.standard_normal((S, H, 2)) / np.sqrt(2)
-    W2 = rng.standard_normal((S, 1, H)) / np.sqrt(H)
-    b1 = rng.uniform(-1, 1, (S, H)) / np.sqrt(2)
+    S, H = BLOCKS * SAFE_SEEDS, NARROW
+    draws = [rng(SAFE, b) for b in range(BLOCKS)]  # block b: runs b * SAFE_SEEDS ...
+    W1 = np.concatenate([r.standard_normal((SAFE_SEEDS, H, 2)) for r in draws]) / np.sqrt(2)
+    W2 = np.concatenate([r.standard_normal((SAFE_SEEDS, 1, H)) for r in draws]) / np.sqrt(H)
+    b1 = np.concatenate([r.uniform(-1, 1, (SAFE_SEEDS, H)) for r in draws]) / np.sqrt(2)
     zb = np.zeros_like(b1)
     configs = [(zb, W2), (zb, 0 * W2), (b1, W2), (b1, 0 * W2)]
     init = [
@@ -447,10 +423,11 @@ def zero_readout_runs():
 )
 def zero_readout():
     run = zero_readout_runs()
-    ok = (run["acc"][-1] == 1).reshape(4, SAFE_SEEDS)
-    g0 = run["grad0"].reshape(4, SAFE_SEEDS)
+    ok = (run["acc"][-1] == 1).reshape(4, BLOCKS, SAFE_SEEDS)
+    g0 = run["grad0"].reshape(4, -1)
     keys = ("random_zb", "zero_zb", "random_rb", "zero_rb")
-    out = {k: float(ok[i].mean()) for i, k in enumerate(keys)}
+    out = block_stats(lambda b: {k: float(ok[i, b].mean()) for i, k in enumerate(keys)})
+    ok = ok.reshape(4, -1)  # the paired comparison pools every block
     out["zero_zb_first_grad"] = float(g0[1].max())
     out["only_zero_solved"] = int((ok[3] & ~ok[2]).sum())  # discordant pairs, random biases
     out["only_random_solved"] = int((ok[2] & ~ok[3]).sum())
@@ -465,9 +442,9 @@ def residual_xor(E, U, V, w, steps=STEPS, lr=0.5):
     E, U, V, w = (np.array(a, dtype=float) for a in (E, U, V, w))
     b, c = np.zeros(U.shape[:2]), np.zeros(len(w))
     for t in range(steps + 1):
-        h0 = X_XOR @ E.transpose(0, 2, 1)  # [R, 4, H]
-        a = np.tanh(h0 @ U.transpose(0, 2, 1) + b[:, None])
-        h1 = h0 + a @ V.transpose(0, 2, 1)
+        h0 = X_XOR @ E.mT  # [R, 4, H]
+        a = np.tanh(h0 @ U.mT + b[:, None])
+        h1 = h0 + a @ V.mT
         logit = (h1 @ w[:, :, None])[..., 0] + c[:, None]
         if t == steps:
             return ((logit > 0) == (Y_XOR > 0.5)).mean(-1)
@@ -476,9 +453,9 @@ def residual_xor(E, U, V, w, steps=STEPS, lr=0.5):
         dz = (dh1 @ V) * (1 - a**2)
         dh0 = dh1 + dz @ U
         grads = [
-            dh0.transpose(0, 2, 1) @ X_XOR,
-            dz.transpose(0, 2, 1) @ h0,
-            dh1.transpose(0, 2, 1) @ a,
+            dh0.mT @ X_XOR,
+            dz.mT @ h0,
+            dh1.mT @ a,
             (d[..., None] * h1).sum(1),
             dz.sum(1),
             d.sum(1),
@@ -496,12 +473,12 @@ def residual_xor(E, U, V, w, steps=STEPS, lr=0.5):
     "as one whose branch is fully random, over the same draws of the other weights.",
 )
 def zero_residual_branch():
-    rng = np.random.default_rng(2)
-    H, S = 4, SEEDS
-    E = rng.standard_normal((S, H, 2)) / np.sqrt(2)
-    U = rng.standard_normal((S, H, H)) / np.sqrt(H)
-    V = rng.standard_normal((S, H, H)) / np.sqrt(H)
-    w = rng.standard_normal((S, H)) / np.sqrt(H)
+    H, S = 4, BLOCKS * SEEDS
+    draws = [rng(RESIDUAL, b) for b in range(BLOCKS)]  # block b: runs b * SEEDS ...
+    E, U, V, w = (
+        np.concatenate([r.standard_normal((SEEDS, *shape)) for r in draws]) / np.sqrt(shape[-1])
+        for shape in ((H, 2), (H, H), (H, H), (H,))
+    )
     acc = residual_xor(
         np.concatenate([E, E]),
         np.concatenate([U, U]),
@@ -509,10 +486,11 @@ def zero_residual_branch():
         np.concatenate([w, w]),
     )
     rnd, zero = acc[:S] == 1, acc[S:] == 1
-    return {
-        "random": float(rnd.mean()),
-        "zero": float(zero.mean()),
-        "seeds": S,
+    blocks = block_stats(
+        lambda b: {"random": float(per_block(rnd)[b].mean()), "zero": float(per_block(zero)[b].mean())}
+    )
+    return blocks | {
+        "seeds": SEEDS,
         "width": H,
         "only_zero_solved": int((zero & ~rnd).sum()),
         "only_random_solved": int((rnd & ~zero).sum()),
@@ -524,19 +502,19 @@ def lora_finetune(A, B, steps=300, lr=0.2, seed=3):
     """Fit W0 + B A to a teacher W0 + (rank-2 change) by gradient descent on squared error.
     A: [R, r, d] and B: [R, d, r]. Returns the loss per step [steps + 1, R] and, per run,
     the largest |gradient| that A received at the first step."""
-    rng = np.random.default_rng(seed)
+    r = rng(LORA, seed)
     d = A.shape[2]
-    W0 = rng.standard_normal((d, d)) / np.sqrt(d)  # the "pretrained" weight, frozen
-    delta = rng.standard_normal((d, 2)) @ rng.standard_normal((2, d)) / d
-    X = rng.standard_normal((4 * d, d))
+    W0 = r.standard_normal((d, d)) / np.sqrt(d)  # the "pretrained" weight, frozen
+    delta = r.standard_normal((d, 2)) @ r.standard_normal((2, d)) / d
+    X = r.standard_normal((4 * d, d))
     Y = X @ (W0 + delta).T
     A, B = np.array(A, dtype=float), np.array(B, dtype=float)
     losses = []
     for t in range(steps + 1):
-        err = X @ (W0 + B @ A).transpose(0, 2, 1) - Y  # [R, N, d]
+        err = X @ (W0 + B @ A).mT - Y  # [R, N, d]
         losses.append((err**2).sum(-1).mean(-1))
-        gW = err.transpose(0, 2, 1) @ X * (2 / len(X))  # dloss/dW, [R, d, d]
-        gA, gB = B.transpose(0, 2, 1) @ gW, gW @ A.transpose(0, 2, 1)
+        gW = err.mT @ X * (2 / len(X))  # dloss/dW, [R, d, d]
+        gA, gB = B.mT @ gW, gW @ A.mT
         if t == 0:
             gA0 = np.abs(gA).reshape(len(A), -1).max(1)
         A -= lr * gA
@@ -547,6 +525,9 @@ def lora_finetune(A, B, steps=300, lr=0.2, seed=3):
 # --8<-- [end:lora]
 
 
+LORA_SEEDS = 100
+
+
 @claim(
     "symmetry.lora-b-zero",
     "LoRA's start (B = 0, A random) fits a rank-2 change on every seed although A's first "
@@ -554,9 +535,8 @@ def lora_finetune(A, B, steps=300, lr=0.2, seed=3):
     "never moves.",
 )
 def lora_b_zero():
-    d, r, S = 16, 4, 20
-    rng = np.random.default_rng(4)
-    A = rng.standard_normal((S, r, d)) / np.sqrt(d)
+    d, r, S = 16, 4, LORA_SEEDS
+    A = rng(LORA, 4).standard_normal((S, r, d)) / np.sqrt(d)
     losses, gA0 = lora_finetune(np.concatenate([A, 0 * A]), np.zeros((2 * S, d, r)))
     ratio = losses[-1] / losses[0]
     return {
@@ -625,9 +605,11 @@ def mirrored_run():
 )
 def sign_kept():
     run = random_runs()
-    W0, W = run["init"][0], run["params"][0]
-    ok = run["acc"][-1] == 1
-    return float((np.sign(W0) == np.sign(W))[ok].mean())
+    kept = per_block((np.sign(run["init"][0]) == np.sign(run["params"][0])).mean(axis=(1, 2)))
+    ok = per_block(run["acc"][-1] == 1)
+    out = block_stats(lambda b: {"kept": float(kept[b][ok[b]].mean())})
+    out["seeds"] = SEEDS
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -646,10 +628,10 @@ def epsilon_run(epsilons, seeds, steps, every=10, c=CONST, seed=6):
     Returns the unit spread every `every` steps [steps // every + 1, R], the step at which each
     run first classifies all of XOR (-1 if never) [R], and the eps of each run [R]."""
     eps = np.repeat(epsilons, seeds)
-    rng = np.random.default_rng(seed)
+    noise = rng(EPS, seed)
     params = constant_init(len(eps), c=c)
     for k in (0, 2):  # W1, W2
-        params[k] = params[k] + eps[:, None, None] * rng.standard_normal(params[k].shape)
+        params[k] = params[k] + eps[:, None, None] * noise.standard_normal(params[k].shape)
     optim = Optimizer("gd", OPTIMIZERS["gd"], params)
     spread, solved = [], np.full(len(eps), -1)
     for t in range(steps + 1):
@@ -666,18 +648,24 @@ def epsilon_run(epsilons, seeds, steps, every=10, c=CONST, seed=6):
 
 @functools.cache
 def epsilon_runs():
-    return epsilon_run(np.array(EPSILONS), EPS_SEEDS, EPS_STEPS, EPS_EVERY)
+    """EPS_SEEDS seeds per eps in each of BLOCKS blocks, trained in one batch."""
+    return epsilon_run(np.array(EPSILONS), BLOCKS * EPS_SEEDS, EPS_STEPS, EPS_EVERY)
 
 
-def _eps_table():
+def _eps_table(block=None):
+    """Per eps: the fraction of seeds that solve XOR, their median steps to solve it, and the
+    median spread over time; over the seeds of one block, or of every block (None)."""
     spread, solved, eps = epsilon_runs()
     rows = {}
     for e in EPSILONS:
-        s = solved[eps == e]
+        idx = np.flatnonzero(eps == e)
+        if block is not None:
+            idx = idx[block * EPS_SEEDS : (block + 1) * EPS_SEEDS]
+        s = solved[idx]
         rows[e] = {
             "rate": float((s >= 0).mean()),
             "median": float(np.median(np.where(s >= 0, s, np.inf))),
-            "spread": np.median(spread[:, eps == e], axis=1),
+            "spread": np.median(spread[:, idx], axis=1),
         }
     return rows
 
@@ -685,14 +673,8 @@ def _eps_table():
 EARLY = 100  # steps over which the early growth rate is fitted
 
 
-@claim(
-    "symmetry.epsilon-growth",
-    "Near the symmetric start the spread between units grows exponentially: over the first "
-    f"{EARLY} steps log(spread) is a straight line with the same slope for every small eps, "
-    "and its growth rate later falls.",
-)
-def epsilon_growth():
-    rows = _eps_table()
+def _growth(block):
+    rows = _eps_table(block)
     n = EARLY // EPS_EVERY + 1
     t = np.arange(n) * EPS_EVERY
     rates, r2s = [], []
@@ -713,31 +695,43 @@ def epsilon_growth():
         "late_rate": float(late_rate),
         "factor_per_100": float(np.exp(100 * np.mean(rates))),
         "steps_per_decade": float(np.log(10) / np.mean(rates)),  # if the early rate held on
-        "steps": EARLY,
+        "late_over_early": float(late_rate / np.mean(rates)),
     }
 
 
 @claim(
-    "symmetry.epsilon-escape",
-    "The steps needed to solve XOR grow as eps shrinks: the first decades of eps cost about "
-    "ln(10)/rate steps each, as exponential growth at the early rate predicts, later decades "
-    f"cost more; for eps = 1e-8 and below no seed escapes within {EPS_STEPS} steps.",
+    "symmetry.epsilon-growth",
+    "Near the symmetric start the spread between units grows exponentially: over the first "
+    f"{EARLY} steps log(spread) is a straight line with the same slope for every small eps, "
+    "and its growth rate later falls.",
 )
-def epsilon_escape():
-    rows = _eps_table()
-    solved = [e for e in EPSILONS if rows[e]["rate"] == 1]
-    x = np.log10(1 / np.array(solved))
-    steps = np.array([rows[e]["median"] for e in solved])
-    slope, _ = np.polyfit(x, steps, 1)
-    out = {f"steps_{-int(round(np.log10(e)))}": rows[e]["median"] for e in solved}
+def epsilon_growth():
+    return over_blocks(_growth, BLOCKS) | {"steps": EARLY, "seeds": EPS_SEEDS}
+
+
+ESCAPES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)  # the eps whose steps to solve XOR are quoted
+
+
+def _escape(block):
+    rows = _eps_table(block)
+    steps = np.array([rows[e]["median"] for e in ESCAPES])
+    out = {f"steps_{-int(round(np.log10(e)))}": rows[e]["median"] for e in ESCAPES}
     out.update({f"rate_{-int(round(np.log10(e)))}": rows[e]["rate"] for e in EPSILONS})
-    out["slope"] = float(slope)
+    out["slope"] = float(np.polyfit(np.log10(1 / np.array(ESCAPES)), steps, 1)[0])
     out["first_decade"] = float(steps[1] - steps[0])
     out["last_decade"] = float(steps[-1] - steps[-2])
-    out["budget"] = EPS_STEPS
-    out["seeds"] = EPS_SEEDS
-    out["n_solved_eps"] = len(solved)
+    out["last_over_first"] = out["last_decade"] / out["first_decade"]
     return out
+
+
+@claim(
+    "symmetry.epsilon-escape",
+    "The steps needed to solve XOR grow as eps shrinks: the first decade of eps costs about "
+    "ln(10)/rate steps, as exponential growth at the early rate predicts, later decades "
+    f"cost several times more; for eps = 1e-8 and below no seed escapes within {EPS_STEPS} steps.",
+)
+def epsilon_escape():
+    return over_blocks(_escape, BLOCKS) | {"budget": EPS_STEPS, "seeds": EPS_SEEDS}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -750,7 +744,8 @@ DROPOUT = 0.5
 @functools.cache
 def dropout_runs():
     """Constant init (c) and all-zero init trained with dropout; seeds differ only in masks."""
-    init = [np.concatenate([p, q]) for p, q in zip(constant_init(SEEDS), constant_init(SEEDS, c=0.0))]
+    n = BLOCKS * SEEDS
+    init = [np.concatenate([p, q]) for p, q in zip(constant_init(n), constant_init(n, c=0.0))]
     run = train(init, dropout=DROPOUT, seed=7)
     run["eval"] = evaluate(run["params"])
     return run
@@ -764,12 +759,14 @@ def dropout_runs():
 def dropout_breaks_symmetry():
     run = dropout_runs()
     _, acc = run["eval"]
-    const, zero = acc[:SEEDS], acc[SEEDS:]
-    return {
-        "constant_success": float((const == 1).mean()),
-        "zero_success": float((zero == 1).mean()),
-        "zero_max_weight": float(max(np.abs(run["params"][k][SEEDS:]).max() for k in (0, 2))),
-        "constant_min_spread": float(unit_spread([p[:SEEDS] for p in run["params"]]).min()),
+    n = BLOCKS * SEEDS
+    const, zero = per_block(acc[:n] == 1), per_block(acc[n:] == 1)
+    out = block_stats(
+        lambda b: {"constant_success": float(const[b].mean()), "zero_success": float(zero[b].mean())}
+    )
+    return out | {
+        "zero_max_weight": float(max(np.abs(run["params"][k][n:]).max() for k in (0, 2))),
+        "constant_min_spread": float(unit_spread([p[:n] for p in run["params"]]).min()),
         "seeds": SEEDS,
     }
 
@@ -793,10 +790,11 @@ def zero_like(n_out, n_in):
 
 
 def angles_init(hidden=HIDDEN):
-    """Deterministic and asymmetric: unit i's weights point at angle pi * i / hidden
-    (no two units parallel or antiparallel), zero readout, zero biases."""
+    """Deterministic and asymmetric: unit i's weights point at angle pi * i / hidden (no two
+    units parallel or antiparallel), biases evenly spaced in [-1/2, 1/2], zero readout."""
     theta = np.pi * np.arange(hidden) / hidden
-    return np.stack([np.cos(theta), np.sin(theta)], -1), np.zeros(hidden), np.zeros((1, hidden))
+    W1 = np.stack([np.cos(theta), np.sin(theta)], -1)
+    return W1, np.linspace(-0.5, 0.5, hidden), np.zeros((1, hidden))
 
 
 # --8<-- [end:deterministic]
@@ -805,8 +803,8 @@ def angles_init(hidden=HIDDEN):
 @functools.cache
 def deterministic_runs():
     W1a, W2a = zero_like(HIDDEN, 2), zero_like(1, HIDDEN)
-    W1b, _, W2b = angles_init()
-    init = [np.stack([W1a, W1b]), np.zeros((2, HIDDEN)), np.stack([W2a, W2b]), np.zeros((2, 1))]
+    W1b, b1b, W2b = angles_init()
+    init = [np.stack([W1a, W1b]), np.stack([0 * b1b, b1b]), np.stack([W2a, W2b]), np.zeros((2, 1))]
     return train(init)
 
 
@@ -836,7 +834,7 @@ def deterministic_init():
 # --8<-- [start:cosine]
 def random_row_cosines(n, pairs=2000, seed=8):
     """Cosine similarity between `pairs` pairs of independent Gaussian rows of width n."""
-    u, v = np.random.default_rng(seed).standard_normal((2, pairs, n))
+    u, v = rng(COSINE, seed).standard_normal((2, pairs, n))
     return (u * v).sum(-1) / np.linalg.norm(u, axis=-1) / np.linalg.norm(v, axis=-1)
 
 
@@ -947,17 +945,18 @@ def lazy_vs_rich():
 )
 def verdict_gap():
     tied = tied_runs()["gd"]
-    norm = lambda p: float(np.linalg.norm(p[0]))  # noqa: E731
     snaps = random_runs()["snaps"]
     spread = np.array([unit_spread(s) for s in snaps])  # [T, R], every 10 steps
     solved = np.argmax(random_runs()["acc"][::10] == 1, axis=0)  # first snapshot solved
     late = spread[-1] / spread[np.minimum(solved + 20, len(spread) - 1)]  # 200 steps after solving
-    return {
-        "tied_norm_growth": norm(tied["params"]) / norm(tied["snaps"][0]),
+    late = per_block(late)
+    out = {
+        "tied_norm_growth": float(np.linalg.norm(tied["params"][0]) / np.linalg.norm(tied["snaps"][0][0])),
         "tied_gap": _max_unit_gap(tied["params"]),
         "growth_per_100": epsilon_growth()["factor_per_100"],
-        "late_growth_median": float(np.median(late)),
     }
+    out.update(block_stats(lambda b: {"late_growth_median": float(np.median(late[b]))}))
+    return out
 
 
 @claim(
@@ -969,14 +968,17 @@ def verdict_gap():
 def verdict_slow():
     tied = tied_runs()["gd"]["moves"][:, 0]  # [steps]
     rnd = random_runs()["moves"]  # [steps, R]
-    cv = lambda m: m.std(axis=0) / m.mean(axis=0)  # noqa: E731  (variation of the step length)
-    return {
-        "tied_mean_step": float(tied.mean()),
-        "random_mean_step": float(np.median(rnd.mean(0))),
-        "ratio": float(tied.mean() / np.median(rnd.mean(0))),
-        "tied_cv": float(cv(tied)),
-        "random_cv": float(np.median(cv(rnd))),
-    }
+    mean_step, cv = per_block(rnd.mean(0)), per_block(rnd.std(0) / rnd.mean(0))  # cv: variation
+    out = {"tied_mean_step": float(tied.mean()), "tied_cv": float(tied.std() / tied.mean())}
+    out.update(
+        block_stats(
+            lambda b: {
+                "ratio": float(tied.mean() / np.median(mean_step[b])),
+                "random_cv": float(np.median(cv[b])),
+            }
+        )
+    )
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -994,18 +996,30 @@ def verdict_slow():
     "start they fan out and the network solves XOR.",
 )
 def fig_trajectories():
-    fig, axes = new_figure(1, 2, width=7.2, height=2.8, sharey=True)
-    steps = np.arange(0, STEPS + 1, 10)
-    for ax, snaps, title in (
-        (axes[0], tied_runs()["gd"]["snaps"], "constant init"),
-        (axes[1], random_runs()["snaps"], "random init"),
-    ):
-        w = np.array([s[0][0, :, 0] for s in snaps])  # [T, H], run 0
-        for j in range(HIDDEN):
-            ax.plot(steps, w[:, j], color=COLORS[j % len(COLORS)], lw=1.3)
+    return draw_trajectories(tied_runs()["gd"]["snaps"], random_runs()["snaps"], every=10)
+
+
+def draw_trajectories(tied_snaps, random_snaps, every):
+    """Two panels: the first input weight of every hidden unit of run 0 over training, from a
+    constant and from a random start (also drawn on the home page)."""
+    fig, axes = new_figure(1, 2, width=6.4, height=2.8, sharey=True)
+    steps = np.arange(len(tied_snaps)) * every
+    w = np.array([s[0][0, :, 0] for s in tied_snaps])  # [T, H], run 0: every column the same
+    axes[0].plot(steps, w, color=COLORS[0], lw=2)
+    axes[0].annotate(
+        f"all {HIDDEN} units\n(one line)",
+        (steps[-1], w[-1, 0]),
+        xytext=(0.45, 0.2),
+        textcoords="axes fraction",
+        arrowprops={"arrowstyle": "->", "color": COLORS[0]},
+    )
+    w = np.array([s[0][0, :, 0] for s in random_snaps])
+    for j in range(HIDDEN):
+        axes[1].plot(steps, w[:, j], color=COLORS[j % 4], ls=("-", "--")[j // 4], lw=1.4)
+    for ax, title in zip(axes, ("constant init", "random init")):
         ax.set_title(title)
         ax.set_xlabel("step")
-    axes[0].set_ylabel("weight from input 1")
+    axes[0].set_ylabel(r"weight from input 1, $W_1[i, 1]$")
     return fig
 
 
@@ -1058,35 +1072,37 @@ def fig_boundaries():
     alt="Left: spread between hidden units versus step on a log scale, one curve per noise "
     "size eps from 1e-1 to 1e-12; each starts at its eps, rises steeply along a straight "
     "line, then bends over. Right: steps needed to solve XOR versus eps on a log axis, "
-    "rising as eps shrinks, with no point for 1e-8 and 1e-12.",
+    "rising faster and faster as eps shrinks, above the dashed early-rate prediction, with no "
+    "point for 1e-8 and 1e-12.",
     caption="Constant init plus noise of size ε. Left: median spread between units (log "
     "scale): every curve starts with the same straight-line rise (exponential growth at one "
-    "rate, whatever ε), then bends over. Right: median steps until XOR is solved, with a "
-    "least-squares line in log(1/ε); at ε = 1e-8 and 1e-12 no seed escapes within the budget.",
+    "rate, whatever ε), then bends over. Right: median steps until XOR is solved (all seeds of "
+    "every block), against what the early growth rate predicts (dashed): the later decades of ε "
+    "cost more and more; at ε = 10⁻⁸ and 10⁻¹² no seed escapes within the budget.",
 )
 def fig_epsilon():
-    rows = _eps_table()
-    fig, (a0, a1) = new_figure(1, 2, width=7.2, height=3.0)
+    rows = _eps_table()  # every block's seeds
+    fig, (a0, a1) = new_figure(1, 2, width=7.0, height=3.2)
     t = np.arange(0, EPS_STEPS + 1, EPS_EVERY)
     for i, e in enumerate(EPSILONS):
-        a0.semilogy(t, rows[e]["spread"], color=COLORS[i % len(COLORS)], label=f"{e:.0e}")
+        style = {"color": COLORS[i % 6], "ls": ("-", "--")[i // 6]}
+        a0.semilogy(t, rows[e]["spread"], **style, label=rf"$10^{{{np.log10(e):.0f}}}$")
     a0.set_xlim(0, 1500)
     a0.set_xlabel("step")
     a0.set_ylabel("spread between units")
-    a0.legend(title="ε", ncol=2, fontsize=7, title_fontsize=8)
-    solved = [e for e in EPSILONS if rows[e]["rate"] == 1]
-    steps = [rows[e]["median"] for e in solved]
-    a1.semilogx(solved, steps, "o", color=COLORS[0], label="median over seeds")
-    slope = epsilon_escape()["slope"]
-    x = np.log10(1 / np.array(solved))
-    icpt = np.mean(steps) - slope * x.mean()
-    a1.semilogx(solved, icpt + slope * x, "--", color=COLORS[1], label=f"{slope:.0f} steps per decade")
+    a0.legend(title=r"$\varepsilon$", ncol=2, fontsize="small", loc="lower right")
+    solved = list(ESCAPES)
+    steps = np.array([rows[e]["median"] for e in solved])
+    a1.semilogx(solved, steps, "o-", color=COLORS[0], label="measured (median)")
+    per_decade = epsilon_growth()["steps_per_decade"]
+    pred = steps[0] + per_decade * np.arange(len(solved))
+    a1.semilogx(solved, pred, "--", color=COLORS[5], label="at the early rate")
     a1.axhline(EPS_STEPS, color=COLORS[6], lw=1, ls=":")
-    a1.text(solved[-1], EPS_STEPS * 0.95, "budget", va="top", fontsize=8)
+    a1.text(solved[-1], EPS_STEPS * 0.95, "budget", va="top")
     a1.invert_xaxis()
-    a1.set_xlabel("ε (noise size)")
+    a1.set_xlabel(r"noise size $\varepsilon$")
     a1.set_ylabel("steps to solve XOR")
-    a1.legend(fontsize=8)
+    a1.legend(fontsize="small")
     return fig
 
 
@@ -1100,7 +1116,7 @@ def fig_epsilon():
     "against n, with the line 1/√n.",
 )
 def fig_cosine():
-    fig, (a0, a1) = new_figure(1, 2, width=7.2, height=2.8)
+    fig, (a0, a1) = new_figure(1, 2, width=6.4, height=2.8)
     bins = np.linspace(-1, 1, 61)
     for i, n in enumerate(WIDTHS[:4]):
         a0.hist(
@@ -1110,17 +1126,18 @@ def fig_cosine():
             histtype="step",
             lw=1.4,
             color=COLORS[i],
-            label=f"n = {n}",
+            ls=("-", "--", "-.", ":")[i],
+            label=rf"$n = {n}$",
         )
     a0.set_xlabel("cosine similarity")
     a0.set_ylabel("density")
-    a0.legend(fontsize=8)
+    a0.legend(fontsize="small")
     rms = [np.sqrt((random_row_cosines(n) ** 2).mean()) for n in WIDTHS]
     a1.loglog(WIDTHS, rms, "o", color=COLORS[0], label="measured")
-    a1.loglog(WIDTHS, 1 / np.sqrt(WIDTHS), "--", color=COLORS[1], label="1/√n")
-    a1.set_xlabel("width n")
+    a1.loglog(WIDTHS, 1 / np.sqrt(WIDTHS), "--", color=COLORS[5], label=r"$1/\sqrt{n}$")
+    a1.set_xlabel(r"width $n$")
     a1.set_ylabel("RMS cosine")
-    a1.legend(fontsize=8)
+    a1.legend(fontsize="small")
     return fig
 
 

@@ -11,31 +11,31 @@
 # %% [markdown]
 # # Try it: a constant start vs a random start
 #
-# This notebook reruns the home page's experiment with the site's own code (`snippets/index.py`).
-# A 2-8-1 tanh network learns XOR by gradient descent. From a constant start its hidden units
-# receive identical gradients, so they stay identical; from a random start with standard deviation
-# $1/\sqrt{n_\text{in}}$ they differentiate. Change the seed count, the constant or the step count
-# and run it again.
+# This notebook reruns the home page's experiment with the site's own code: the symmetry
+# chapter's XOR networks (`snippets/symmetry.py`, built on the toolkit `snippets/nn.py`). A 2-8-1
+# tanh network learns XOR (inputs $\pm 1$) by gradient descent. From a constant start its hidden
+# units receive identical gradients, so they stay identical; from a random start with standard
+# deviation $1/\sqrt{n_\text{in}}$ they differentiate. Change the constant, the seed count or the
+# step count and run it again.
 
 # %%
-import numpy as np
+from snippets import symmetry as s
 
-from snippets import index
-
-params, losses, _ = index.train_xor(*index.constant_init(seeds=1), steps=1000)
-W1 = params[0][0]
+run = s.train(s.constant_init(1, c=0.5), steps=1000)
+W1 = run["params"][0][0]
 print("constant start, hidden rows identical:", bool((W1 == W1[0]).all()))
-print("accuracy:", index.accuracy(params)[0])
+print("best accuracy ever reached:", run["acc"].max())
 
 # %%
-params, losses, _ = index.train_xor(*index.random_init(seeds=16), steps=2000)
-acc = index.accuracy(params)
-print(f"random start: solved XOR on {np.mean(acc == 1):.0%} of {len(acc)} seeds")
+run = s.train(s.random_init(16, seed=1), steps=2000)
+solved = run["acc"][-1] == 1
+print(f"random start: solved XOR on {solved.mean():.0%} of {len(solved)} seeds")
 
 # %% [markdown]
 # The site's figure, drawn by the same function the build uses:
 
 # %%
+from snippets import index
 from snippets._style import show
 
 show(index.fig_hidden_trajectories)

@@ -24,14 +24,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from snippets import scale
+from snippets._seeds import rng
 
 WIDTH, DEPTH, SEEDS, BATCH = 256, 50, 4, 16
 STDS = [0.01, 0.1, 1.0]
 
-rng = np.random.default_rng(0)
-bank = rng.standard_normal((SEEDS, DEPTH, WIDTH, WIDTH), dtype=np.float32)  # unit-variance weights
-z0 = rng.standard_normal((SEEDS, WIDTH, BATCH))  # inputs, treated as pre-activations
-top = rng.standard_normal((SEEDS, WIDTH, BATCH))  # dLoss/dz at the top layer
+r = rng(0)  # the site's seeded generator (SEED_OFFSET shifts it)
+bank = r.standard_normal((SEEDS, DEPTH, WIDTH, WIDTH), dtype=np.float32)  # unit-variance weights
+z0 = r.standard_normal((SEEDS, WIDTH, BATCH))  # inputs, treated as pre-activations
+top = r.standard_normal((SEEDS, WIDTH, BATCH))  # dLoss/dz at the top layer
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 for ax, act in zip(axes, ["tanh", "relu"]):
@@ -46,7 +47,7 @@ for ax, act in zip(axes, ["tanh", "relu"]):
     ax.set_ylim(1e-30, 1e30)
     ax.set_title(f"{act}, width {WIDTH}")
     ax.set_xlabel("layer")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize="small")
 axes[0].set_ylabel("RMS of the pre-activations")
 plt.show()
 
