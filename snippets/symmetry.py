@@ -859,80 +859,6 @@ def cosine_random_rows():
 
 
 # ----------------------------------------------------------------------------------------------
-# 7. The other philosophy: implicit bias of the init scale
-# ----------------------------------------------------------------------------------------------
-
-SCALES = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-LAZY_SEEDS = 20
-LAZY_STEPS = 400
-
-
-# --8<-- [start:lazy]
-def scaled_relu_fit(scale, X, y, hidden=64, steps=400, lr=0.02, seeds=20, seed=9):
-    """A bias-free 2-layer ReLU net, init = scale x (LeCun normal), learning rate lr / scale**2,
-    output centred (f - f at init), squared loss. Because the net is 2-homogeneous this is
-    Chizat et al.'s lazy scaling with alpha = scale**2. Returns the relative movement of the
-    first layer ||W1 - W1(0)|| / ||W1(0)|| [seeds] and the final loss [seeds]."""
-    rng = np.random.default_rng(seed)
-    W1 = scale * rng.standard_normal((seeds, hidden, X.shape[1])) / np.sqrt(X.shape[1])
-    w2 = scale * rng.standard_normal((seeds, hidden)) / np.sqrt(hidden)
-    W10 = W1.copy()
-    f0 = (np.maximum(X @ W1.transpose(0, 2, 1), 0) @ w2[:, :, None])[..., 0]
-    eta = lr / scale**2
-    for _ in range(steps):
-        h = np.maximum(X @ W1.transpose(0, 2, 1), 0)  # [S, N, H]
-        err = (h @ w2[:, :, None])[..., 0] - f0 - y  # [S, N]
-        d = 2 * err / len(y)
-        gW1 = ((d[..., None] * w2[:, None, :]) * (h > 0)).transpose(0, 2, 1) @ X
-        gw2 = (d[..., None] * h).sum(1)
-        W1 -= eta * gW1
-        w2 -= eta * gw2
-    h = np.maximum(X @ W1.transpose(0, 2, 1), 0)
-    loss = (((h @ w2[:, :, None])[..., 0] - f0 - y) ** 2).mean(-1)
-    move = np.linalg.norm((W1 - W10).reshape(seeds, -1), axis=1) / np.linalg.norm(
-        W10.reshape(seeds, -1), axis=1
-    )
-    return move, loss
-
-
-# --8<-- [end:lazy]
-
-
-def scale_key(scale):
-    """A value key for a scale without a dot: 0.125 -> '0p125'."""
-    return f"{scale:g}".replace(".", "p")
-
-
-@functools.cache
-def lazy_runs():
-    X, y = ring_data()
-    X = np.concatenate([X, np.ones((len(X), 1))], 1)  # a constant input plays the bias
-    y = 2 * y - 1
-    return {s: scaled_relu_fit(s, X, y, steps=LAZY_STEPS, seeds=LAZY_SEEDS) for s in SCALES}
-
-
-@claim(
-    "symmetry.lazy-vs-rich",
-    "The larger the init scale, the less the first layer moves relative to its init: at small "
-    "scales it moves more than its own size (feature learning); at large scales the movement "
-    "falls like 1/scale^2 (lazy training, close to a linear model).",
-)
-def lazy_vs_rich():
-    runs = lazy_runs()
-    out = {}
-    for s in SCALES:
-        move, loss = runs[s]
-        out[f"move_{scale_key(s)}"] = float(np.median(move))
-        out[f"loss_{scale_key(s)}"] = float(np.median(loss))
-    lo, hi = SCALES[-2], SCALES[-1]
-    out["lazy_exponent"] = float(
-        np.log(out[f"move_{scale_key(hi)}"] / out[f"move_{scale_key(lo)}"]) / np.log(hi / lo)
-    )
-    out["ratio_small_large"] = out[f"move_{scale_key(SCALES[0])}"] / out[f"move_{scale_key(SCALES[-1])}"]
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
 # 8. The popular answer, measured
 # ----------------------------------------------------------------------------------------------
 
@@ -1138,33 +1064,4 @@ def fig_cosine():
     a1.set_xlabel(r"width $n$")
     a1.set_ylabel("RMS cosine")
     a1.legend(fontsize="small")
-    return fig
-
-
-@figure(
-    "symmetry/lazy-rich",
-    alt="Log-log plot of the relative movement of the first layer against the init scale: "
-    "it falls steadily as the scale grows, from above 1 at small scale to far below 1 at "
-    "large scale. A second axis shows the final training loss staying low.",
-    caption="How far the first layer travels, relative to where it started, after "
-    f"{LAZY_STEPS} steps, as a function of the init scale (median and range over "
-    f"{LAZY_SEEDS} seeds; learning rate scaled by 1/scale²). Small inits move far "
-    "(feature learning); large inits barely move (lazy, near-linear).",
-)
-def fig_lazy_rich():
-    runs = lazy_runs()
-    fig, ax = new_figure(1, 1, width=5.0, height=3.0)
-    med = [np.median(runs[s][0]) for s in SCALES]
-    lo = [np.min(runs[s][0]) for s in SCALES]
-    hi = [np.max(runs[s][0]) for s in SCALES]
-    ax.fill_between(SCALES, lo, hi, color=COLORS[0], alpha=0.2, lw=0)
-    ax.loglog(SCALES, med, "o-", color=COLORS[0], label="relative movement of W1")
-    ax.loglog(
-        SCALES, [np.median(runs[s][1]) for s in SCALES], "s--", color=COLORS[1], label="final training loss"
-    )
-    ax.set_xticks(SCALES, [f"{x:g}" for x in SCALES])
-    ax.minorticks_off()
-    ax.set_xlabel("init scale (× LeCun)")
-    ax.set_ylabel("median over seeds")
-    ax.legend(fontsize=8)
     return fig

@@ -230,15 +230,6 @@ def test_cosine_random_rows():
             assert v[f"mean_abs_{n}"] == pytest.approx(math.sqrt(2 / (math.pi * n)), rel=0.1)
 
 
-@pytest.mark.claim("symmetry.lazy-vs-rich")
-def test_lazy_vs_rich():
-    v = s.lazy_vs_rich()
-    moves = [v[f"move_{s.scale_key(x)}"] for x in s.SCALES]
-    assert all(a > b for a, b in zip(moves, moves[1:]))  # the larger the scale, the less it moves
-    assert moves[0] > 1.0  # "more than its own size"
-    assert v["lazy_exponent"] == pytest.approx(-2.0, abs=0.1)  # 1/scale^2
-
-
 @pytest.mark.claim("symmetry.verdict-gap", survives={"late_growth_median": BOUND, "tied_gap": ZERO})
 def test_verdict_gap():
     v = s.verdict_gap()

@@ -84,7 +84,7 @@ def mutants(cid: str, value, quoted: set[str], settings: frozenset[str] = frozen
     numeric = {
         k
         for k, v in value_keys.items()
-        if not isinstance(v, bool) and isinstance(v, (int, float, list)) and v != []
+        if not isinstance(v, bool) and (isinstance(v, (int, float)) or (isinstance(v, list) and len(v) > 0))
     }
     keys = [k for k in sorted(quoted) if k in numeric]
     if keys:
