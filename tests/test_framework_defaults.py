@@ -37,3 +37,43 @@ def test_framework_defaults_match_the_frameworks():
         timeout=600,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+TRAPS = ROOT / "data" / "framework_traps.json"
+
+
+def test_traps_file_is_complete():
+    data = json.loads(TRAPS.read_text())
+    assert set(data["checked_with"]) == {"torch", "keras", "jax", "flax"}
+    assert set(data["traps"]) == {
+        "recurrent-per-gate",
+        "keras-forget-bias",
+        "torch-encoder-clones",
+        "torch-transformer-xavier",
+        "keras-shared-initializer",
+        "keras-3d-fans",
+    }
+    for name, t in data["traps"].items():
+        assert t["measured"], name
+        assert t["src"] and all(isinstance(s["line"], int) and s["file"] and s["text"] for s in t["src"]), (
+            name
+        )
+    # the two data files were measured on the same framework versions
+    versions = json.loads(DATA.read_text())["checked_with"]
+    assert data["checked_with"]["torch"] == versions["torch"]["torch"]
+    assert data["checked_with"]["keras"] == versions["keras"]["keras"]
+    assert data["checked_with"]["flax"] == versions["flax"]["flax"]
+
+
+@pytest.mark.skipif(
+    not all(importlib.util.find_spec(m) for m in ("torch", "keras", "flax")),
+    reason="torch, keras and flax are not all importable (see tools/measure_framework_traps.py)",
+)
+def test_framework_traps_source_lines_still_hold():
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "measure_framework_traps.py")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr

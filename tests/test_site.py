@@ -61,13 +61,21 @@ def test_every_included_section_exists():
 
 
 def test_page_snippet_test_share_a_slug(registry):
-    """docs/<slug>.md <-> snippets/<slug>.py <-> tests/test_<slug>.py"""
+    """docs/<slug>.md <-> snippets/<slug>.py <-> tests/test_<slug>.py; a chapter split into a package
+    mirrors its parts: snippets/<slug>/<part>.py <-> tests/<slug>/test_<part>.py (or one
+    tests/test_<slug>.py for the whole package)."""
     problems = []
     for name in reg.snippet_modules():
-        slug = name.split(".")[1]
-        for need in (DOCS / f"{slug}.md", ROOT / "tests" / f"test_{slug}.py"):
-            if not need.exists():
-                problems.append(f"snippets/{slug}.py has no {need.relative_to(ROOT)}")
+        parts = name.split(".")[1:]
+        slug = parts[0]
+        whole = ROOT / "tests" / f"test_{slug}.py"
+        if not (DOCS / f"{slug}.md").exists():
+            problems.append(f"{name} has no docs/{slug}.md")
+        if len(parts) == 1:
+            if not whole.exists() and not (ROOT / "tests" / slug).is_dir():
+                problems.append(f"{name} has neither tests/test_{slug}.py nor tests/{slug}/")
+        elif not whole.exists() and not (ROOT / "tests" / slug / f"test_{parts[1]}.py").exists():
+            problems.append(f"{name} has neither tests/{slug}/test_{parts[1]}.py nor tests/test_{slug}.py")
     assert not problems
 
 

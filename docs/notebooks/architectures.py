@@ -19,7 +19,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from snippets.architectures import diagnose, residual_forward, residual_init, toy_task
+from snippets._seeds import rng
+from snippets.architectures._common import toy_task
+from snippets.architectures.diagnose import diagnose
+from snippets.architectures.residual import residual_forward, residual_init
 
 # %% [markdown]
 # ## Residual networks: variance vs depth
@@ -28,17 +31,17 @@ from snippets.architectures import diagnose, residual_forward, residual_init, to
 # %%
 n, B, depths = 64, 32, [1, 2, 4, 8, 16, 32]
 fig, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
-for scheme in ("plain He", "1/sqrt(L)", "Fixup", "zero-γ"):
+for scheme in ("plain He", "1/sqrt(L)", "Fixup", "zero last", "zero-γ"):
     ratios = []
     for L in depths:
-        rng = np.random.default_rng(0)
-        x0 = rng.standard_normal((8, B, n))
-        W1, W2, a = residual_init(rng, L, n, scheme, seeds=8)
+        g = rng(0)  # the same draws for every scheme
+        x0 = g.standard_normal((8, B, n))
+        W1, W2, a = residual_init(g, L, n, scheme, seeds=8)
         xL = residual_forward(x0, W1, W2, a)[-1]
         ratios.append(np.median((xL**2).mean((1, 2)) / (x0**2).mean((1, 2))))
     ax.loglog(depths, ratios, marker="o", label=scheme)
-ax.set_xlabel("residual blocks L")
-ax.set_ylabel("Var(x_L) / Var(x_0)")
+ax.set_xlabel("residual blocks $L$")
+ax.set_ylabel(r"$\mathrm{Var}(x_L) / \mathrm{Var}(x_0)$")
 ax.legend()
 
 # %% [markdown]
@@ -49,8 +52,8 @@ ax.legend()
 # %%
 std, act, sizes = 1.0, "tanh", [16, 64, 64, 64, 4]
 X, Y = toy_task()
-rng = np.random.default_rng(1)
-Ws = [rng.standard_normal((a, b)) * std / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
+g = rng(1)
+Ws = [g.standard_normal((a, b)) * std / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
 rows, check = diagnose(Ws, [None] * len(Ws), X, Y, act=act)
 for r in rows:
     print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})
