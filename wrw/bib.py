@@ -17,7 +17,7 @@ def _text(latex: str) -> str:
     """TeX to Unicode text: ``Doll{\\'a}r`` -> ``Dollár``, ``{ReLU}`` -> ``ReLU``, ``--`` -> ``–``."""
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return re.sub(r"\s+", " ", LatexNodes2Text(math_mode="verbatim").latex_to_text(latex)).strip()
+    return re.sub(r"\s+", " ", LatexNodes2Text(math_mode="text").latex_to_text(latex)).strip()
 
 
 def parse(text: str) -> dict[str, dict]:

@@ -143,16 +143,14 @@ class Build:
     def _mark_dirty(self, files: Files) -> None:
         """Under ``serve --dirty`` MkDocs re-renders only pages whose source changed. Make that
         true of what the build adds: a recomputed snippet re-renders every page (pages quote
-        values); the ledger always; the source listings only when a source changed."""
+        values); the ledger always; a source listing only when its own file changed."""
         if not self.session.get("dirty"):
             return
-        stamp = self.session["tree"] + str(
-            sorted((p.name, p.stat().st_mtime_ns) for p in (ROOT / "tests").rglob("*.py"))
-        )
-        changed, self.session["sources"] = self.session.get("sources") != stamp, stamp
+        stamps = {uri: py.stat().st_mtime_ns for uri, py in self.sources.items()}
+        old, self.session["source_stamps"] = self.session.get("source_stamps", {}), stamps
         for f in files.documentation_pages():
-            if f.src_uri.startswith("code/"):
-                self._modified(f, changed)
+            if f.src_uri in stamps:
+                self._modified(f, old.get(f.src_uri) != stamps[f.src_uri])
             elif self.computed or f.src_uri == "claims.md":
                 self._modified(f, True)
 
@@ -215,7 +213,8 @@ class Build:
         problems = linkcheck.check(Path(site_dir), self.built if self.session.get("dirty") else None)
         if problems:
             raise BuildError("broken internal links: " + "; ".join(problems[:10]))
+        t = self.timings
         return (
-            f"snippets {self.timings.get('snippets', 0):.2f}s (computed: {', '.join(self.computed) or 'none'}), "
-            f"notebooks {self.timings.get('notebooks', 0):.2f}s"
+            f"registry and checks {t.get('config', 0):.2f}s, snippets {t.get('snippets', 0):.2f}s "
+            f"(computed: {', '.join(self.computed) or 'none'}), notebooks {t.get('notebooks', 0):.2f}s"
         )
