@@ -38,8 +38,8 @@ def _edit(path, old, new):
 def test_snippet_exception_names_module_and_figure(project):
     _edit(
         project / "snippets/index.py",
-        "    fig, axes = new_figure(1, 2, width=7.2",
-        "    raise RuntimeError('planted fault')\n    fig, axes = new_figure(1, 2, width=7.2",
+        "    return symmetry.draw_trajectories(",
+        "    raise RuntimeError('planted fault')\n    return symmetry.draw_trajectories(",
     )
     out = _build_fails(project, "snippets/index.py", "index/hidden-trajectories", "planted fault")
     assert re.search(r"snippets/index\.py:\d+", out), "the message gives the failing line"
@@ -57,11 +57,11 @@ def test_notebook_hang_times_out_and_names_notebook(project):
 
 def test_missing_snippet_section_names_page_and_section(project):
     _edit(
-        project / "docs/index.md",
-        '--8<-- "snippets/index.py:train"',
-        '--8<-- "snippets/index.py:no-such-section"',
+        project / "docs/nn.md",
+        '--8<-- "snippets/nn.py:activations"',
+        '--8<-- "snippets/nn.py:no-such-section"',
     )
-    _build_fails(project, "docs/index.md", "no-such-section")
+    _build_fails(project, "docs/nn.md", "no-such-section")
 
 
 def test_unknown_claim_id_names_page_and_id(project):
@@ -122,9 +122,9 @@ def test_claim_without_page_marker_names_claim_and_line(project):
 
 
 def test_mistyped_end_marker_names_file_line_and_near_miss(project):
-    _edit(project / "snippets/index.py", "# --8<-- [end:train]", "# --8<-- [end:trian]")
-    out = _build_fails(project, "did you mean [end:trian]")
-    assert re.search(r"snippets/index\.py:\d+: section 'train' has no \[end:train\]", out)
+    _edit(project / "snippets/nn.py", "# --8<-- [end:activations]", "# --8<-- [end:activatoins]")
+    out = _build_fails(project, "did you mean [end:activatoins]")
+    assert re.search(r"snippets/nn\.py:\d+: section 'activations' has no \[end:activations\]", out)
 
 
 def test_forgotten_nav_line_fails(project):
