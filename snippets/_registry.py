@@ -103,6 +103,11 @@ def figure(id_: str, *, alt: str, caption: str):
     return deco
 
 
+#: Set only by the mutation audit (``tools/audit_plugin.py``): ``MUTATOR(claim_id, value)`` returns
+#: the value a claim's callers see, so that the audit can check that each test fails on a wrong value.
+MUTATOR: Callable[[str, Any], Any] | None = None
+
+
 def _memoized(kind: str, store: dict[str, Entry], pattern: re.Pattern, id_: str, text: str):
     """A decorator that registers a memoized function as a ``kind`` entry."""
 
@@ -111,7 +116,16 @@ def _memoized(kind: str, store: dict[str, Entry], pattern: re.Pattern, id_: str,
         cached = functools.cache(func)
         functools.update_wrapper(cached, func)
         _register(store, Entry(kind, id_, slug, cached, func.__module__, text.strip()))
-        return cached
+        if kind != "claim":
+            return cached
+
+        @functools.wraps(func)
+        def measured():
+            value = cached()
+            return value if MUTATOR is None else MUTATOR(id_, value)
+
+        measured.cache_clear = cached.cache_clear
+        return measured
 
     return deco
 
