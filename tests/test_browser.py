@@ -90,12 +90,7 @@ AXE_JS = """async () => {
 
 MODES = {
     "desktop-light": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"},
-    "phone-dark": {
-        "viewport": {"width": 390, "height": 844},
-        "color_scheme": "dark",
-        "is_mobile": True,
-        "has_touch": True,
-    },
+    "phone-dark": {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark", "is_mobile": True},
 }
 
 
@@ -244,7 +239,7 @@ def test_numbers_do_not_navigate_on_tap(built_site):
     """On a touch screen a tap on a number opens its popover (value, claim, ledger link) and the
     page stays; the ✓ after the sentence still goes to the ledger."""
     with serve(built_site) as base, chromium() as browser:
-        ctx = browser.new_context(**MODES["phone-dark"])
+        ctx = browser.new_context(**MODES["phone-dark"], has_touch=True)
         page = ctx.new_page()
         page.goto(base + "symmetry/", wait_until="load")
         value = page.locator("a.wrw-value").first

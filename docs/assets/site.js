@@ -37,7 +37,7 @@
   function copyButton(label, title, markdown) {
     var b = document.createElement("button");
     b.type = "button"; b.className = "wrw-copy"; b.textContent = label; b.title = title;
-    b.setAttribute("aria-label", title);
+    b.setAttribute("aria-label", label + ": " + title.replace(/^Copy a /, "a "));
     b.addEventListener("click", function (ev) { ev.preventDefault(); ev.stopPropagation(); copy(markdown(), b); });
     return b;
   }
