@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,10 +44,17 @@ def run_page(url: str, out: Path) -> dict:
         "--chrome-flags=--headless=new --no-sandbox",
         "--max-wait-for-load=60000",
     ]
+    # its own process group, so that a timeout also ends the Chromium that Lighthouse started
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        stdout, stderr = proc.communicate(timeout=600)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return {"error": "Lighthouse took over 600 s"}
+    p = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     if p.returncode or not out.exists():
         return {"error": (p.stderr or p.stdout)[-500:]}
     rep = json.loads(out.read_text())
