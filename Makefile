@@ -63,6 +63,7 @@ audit: deps  ## claim tests at several seed offsets: spread per claim, and mutan
 bench: deps browser site  ## the build, page-weight and playground benchmark tables
 	$(PY) tools/bench.py
 	$(PY) tools/bench_playground.py site
+	$(PY) tools/bench_lighthouse.py site
 
 clean:  ## remove the built site and every cache (not .venv or node_modules)
 	rm -rf site .cache .pytest_cache

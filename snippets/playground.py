@@ -5,8 +5,13 @@ The page's JavaScript and this module compute the same things from the same rand
 * :func:`normals` — a counter-based generator (mulberry32's output function on a counter, then
   Box-Muller, then rounding to float32) that both languages implement bit for bit;
 * :func:`layer_stats` — the playground's forward and backward pass: per-layer activation mean and
-  std, and the norm of each weight matrix's gradient, for a batch of Gaussian inputs;
-* :func:`xor_train` — the 2-8-1 XOR network trained by full-batch gradient descent.
+  std, the back-propagated signal ||dL/dh_l|| and the norm of each weight matrix's gradient, for a
+  batch of Gaussian inputs;
+* :func:`xor_train` — the 2-8-1 XOR network trained by full-batch gradient descent, from a
+  constant, a constant + eps noise, or a random start.
+
+The claims' seeds are chosen by :func:`snippets._seeds.rng` (:func:`claim_seeds`), so SEED_OFFSET
+moves them; the counter generator then draws the numbers, as the page does.
 
 The browser test (tests/test_playground.py) runs the JavaScript in Chromium and compares.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations  # noqa: I001  (numpy is imported inside the 
 import functools
 
 from snippets import claim
+from snippets._seeds import over_blocks, rng
 
 # --8<-- [start:prng]
 import numpy as np
@@ -130,8 +136,9 @@ def weight(init, act, width, sigma, seed, layer):
     return weight_std(init, width, sigma) * g
 
 
-def layer_stats(act="tanh", init="he", depth=10, width=64, sigma=0.01, seed=0):
-    """Per-layer mean and std of h_l, and ||dL/dW_l||_F for L = (1/N) sum_n g_n . h_L,n."""
+def layer_stats(act="relu", init="he", depth=10, width=64, sigma=0.01, seed=0):
+    """Per-layer mean and std of h_l, the back-propagated signal ||dL/dh_l||_F and the weight
+    gradient ||dL/dW_l||_F, for L = (1/N) sum_n g_n . h_L,n."""
     n = batch_size(width)
     h = normals(seed, 0, n * width).reshape(n, width)  # x ~ N(0, I), one row per input
     hs, ds, stats = [h], [], []
@@ -144,6 +151,7 @@ def layer_stats(act="tanh", init="he", depth=10, width=64, sigma=0.01, seed=0):
     delta = normals(seed, 1, n * width).reshape(n, width) / n  # dL/dh_L
     for layer in range(depth, 0, -1):
         W, dh = ds[layer - 1]
+        stats[layer - 1]["signal"] = np.sqrt(np.sum(delta * delta))  # ||dL/dh_l||_F
         dz = delta * dh
         gW = dz.T @ hs[layer - 1]  # dL/dW_l
         stats[layer - 1]["grad"] = np.sqrt(np.sum(gW * gW))  # its Frobenius norm
@@ -192,10 +200,19 @@ def same_statistics():
 
 
 # ------------------------------------------------------------------------------ preset outcomes
+SWEEP_KEY, XOR_KEY = 1311, 1312  # keys of the seed choices in snippets._seeds.rng
+
+
+def claim_seeds(key, n):
+    """``n`` seeds of the counter generator for a claim, chosen by snippets._seeds.rng (so that
+    SEED_OFFSET moves them). The page's controls offer seeds 0 to 63; the claims range wider."""
+    return [int(s) for s in rng(key).choice(SEED_STRIDE // 2, n, replace=False)]
+
+
 @functools.cache
 def seed_sweep(act, init, depth, width, sigma, seeds=20):
-    """std and gradient norm per layer for seeds 0..seeds-1: arrays [seeds, depth]."""
-    runs = [layer_stats(act, init, depth, width, sigma, s) for s in range(seeds)]
+    """std and gradient norm per layer for `seeds` seeds: arrays [seeds, depth]."""
+    runs = [layer_stats(act, init, depth, width, sigma, s) for s in claim_seeds(SWEEP_KEY, seeds)]
     std = np.array([[r["std"] for r in run] for run in runs])
     grad = np.array([[r["grad"] for r in run] for run in runs])
     return std, grad
@@ -275,28 +292,39 @@ Y_XOR = np.array([0.0, 1.0, 1.0, 0.0])
 HIDDEN, LR, STEPS, CONST = 8, 0.5, 2000, 0.5
 
 
-def xor_init(init, seed):
-    """W1 (8x2), b1, w2 (8), b2: constant 0.5, or LeCun-normal (std 1/sqrt(fan_in))."""
+def xor_init(init, seed, eps=0.0):
+    """W1 (8x2), b1, w2 (8), b2: constant 0.5; constant 0.5 plus eps times a standard normal on
+    every weight ("noisy", biases 0, as in the symmetry chapter); or LeCun-normal (std
+    1/sqrt(fan_in))."""
     if init == "constant":
         return np.full((HIDDEN, 2), CONST), np.zeros(HIDDEN), np.full(HIDDEN, CONST), 0.0
+    if init == "noisy":
+        W1 = CONST + eps * normals(seed, 60, 2 * HIDDEN).reshape(HIDDEN, 2)
+        return W1, np.zeros(HIDDEN), CONST + eps * normals(seed, 61, HIDDEN), 0.0
     W1 = normals(seed, 60, 2 * HIDDEN).reshape(HIDDEN, 2) / np.sqrt(2.0)
     w2 = normals(seed, 61, HIDDEN) / np.sqrt(HIDDEN)
     return W1, np.zeros(HIDDEN), w2, 0.0
 
 
-def xor_train(init="random", seed=0, steps=STEPS, lr=LR):
-    """Full-batch gradient descent on the mean cross-entropy of a tanh 2-8-1 net."""
-    W1, b1, w2, b2 = xor_init(init, seed)
+def xor_train(init="random", seed=0, steps=STEPS, lr=LR, eps=0.0, escape=None):
+    """Full-batch gradient descent on the mean cross-entropy of a tanh 2-8-1 net. ``escape``, a
+    list, receives the first step at which all 4 points are right (-1 if never)."""
+    W1, b1, w2, b2 = xor_init(init, seed, eps)
     X, y = X_XOR, Y_XOR
-    for _ in range(steps):
+    first = -1
+    for t in range(steps):
         h = np.tanh(X[:, :1] * W1[:, 0] + X[:, 1:] * W1[:, 1] + b1)  # [4, 8], no BLAS
         p = 1.0 / (1.0 + np.exp(-((h * w2).sum(1) + b2)))
+        if first < 0 and np.all((p > 0.5) == (y > 0.5)):
+            first = t
         do = (p - y) / 4.0  # d(mean cross-entropy)/d(output logit)
         dz = do[:, None] * w2 * (1.0 - h * h)
         W1 = W1 - lr * np.stack([(dz * X[:, :1]).sum(0), (dz * X[:, 1:]).sum(0)], axis=1)
         b1 = b1 - lr * dz.sum(0)
         w2 = w2 - lr * (do[:, None] * h).sum(0)
         b2 = b2 - lr * do.sum()
+    if escape is not None:
+        escape.append(first)
     return W1, b1, w2, b2
 
 
@@ -347,7 +375,7 @@ def xor_constant_tied():
     "seed, with hidden units that end up different.",
 )
 def xor_random_solves():
-    runs = [xor_summary("random", s) for s in range(XOR_SEEDS)]
+    runs = [xor_summary("random", s) for s in claim_seeds(XOR_KEY, XOR_SEEDS)]
     return {
         "seeds": XOR_SEEDS,
         "solved": sum(r["correct"] == 4 for r in runs),
@@ -358,7 +386,63 @@ def xor_random_solves():
 @claim(
     "playground.same-xor",
     "The XOR demo in the browser trains the same network as the numpy reference: after 2000 steps the "
-    "weights agree to a relative 1e-9, for constant and random init on 20 seeds.",
+    "weights agree to a relative 1e-9, for constant and random init on 20 seeds, and the noisy start "
+    "escapes at the same step.",
 )
 def same_xor():
     return {"seeds": XOR_SEEDS, "tolerance": XOR_TOLERANCE, "steps": STEPS}
+
+
+# ------------------------------------------------------------------------------ XOR: epsilon
+# The demo's third start, "constant + tiny noise eps", is the symmetry chapter's epsilon
+# experiment (symmetry.epsilon_run): the same network, loss, learning rate and escape step.
+EPS_DECADES = (1, 2, 3, 4, 5, 6)  # eps = 10^-k
+EPS_SEEDS, EPS_BLOCKS = 20, 5  # seeds per block, blocks
+EPS_BUDGET = STEPS
+
+
+def xor_escape_batch(eps, seeds, steps=EPS_BUDGET, lr=LR):
+    """The escape step (first step with all 4 points right, -1 if never) of the noisy start, for
+    every seed at once: ``xor_train`` with the seeds on a leading axis."""
+    W1 = np.stack([xor_init("noisy", s, eps)[0] for s in seeds])  # [R, 8, 2]
+    w2 = np.stack([xor_init("noisy", s, eps)[2] for s in seeds])  # [R, 8]
+    b1, b2 = np.zeros_like(w2), np.zeros(len(seeds))
+    X, y = X_XOR, Y_XOR
+    first = np.full(len(seeds), -1)
+    for t in range(steps):
+        h = np.tanh(X[:, 0, None] * W1[:, None, :, 0] + X[:, 1, None] * W1[:, None, :, 1] + b1[:, None])
+        p = 1.0 / (1.0 + np.exp(-((h * w2[:, None]).sum(2) + b2[:, None])))  # [R, 4]
+        first[(first < 0) & np.all((p > 0.5) == (y > 0.5), axis=1)] = t
+        if (first >= 0).all():
+            break
+        do = (p - y) / 4.0
+        dz = do[:, :, None] * w2[:, None] * (1.0 - h * h)  # [R, 4, 8]
+        gW = np.stack([(dz * X[:, 0, None]).sum(1), (dz * X[:, 1, None]).sum(1)], axis=2)
+        W1 = W1 - lr * gW
+        b1 = b1 - lr * dz.sum(1)
+        w2 = w2 - lr * (do[:, :, None] * h).sum(1)
+        b2 = b2 - lr * do.sum(1)
+    return first
+
+
+EPS_KEY = 1310  # this experiment's key in snippets._seeds.rng
+
+
+@claim(
+    "playground.xor-epsilon-escape",
+    "In the XOR demo, the constant start plus noise eps escapes its symmetry (all 4 points right) on "
+    "every seed for eps = 10^-1 ... 10^-6 (5 blocks of 20 seeds); the median escape step grows with "
+    "every decade and agrees with the symmetry chapter's within the spread of a 20-seed median.",
+)
+def xor_epsilon_escape():
+    seeds = claim_seeds(EPS_KEY, EPS_SEEDS * EPS_BLOCKS)
+
+    def block(b):
+        out = {}
+        for k in EPS_DECADES:
+            first = xor_escape_batch(10.0**-k, seeds[b * EPS_SEEDS : (b + 1) * EPS_SEEDS])
+            out[f"escaped_{k}"] = int((first >= 0).sum())
+            out[f"steps_{k}"] = float(np.median(np.where(first >= 0, first, np.inf)))
+        return out
+
+    return {**over_blocks(block, EPS_BLOCKS), "seeds": EPS_SEEDS, "budget": EPS_BUDGET}

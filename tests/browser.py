@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -36,10 +38,34 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".ipynb", ".map")
+
+
+class _Gzip(_Quiet):
+    """Like GitHub Pages: text files are sent gzip-compressed when the client accepts it."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in _COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve(site: Path):
-    """Serve ``site`` on an ephemeral loopback port; yields the base URL (ending in ``/``)."""
-    handler = functools.partial(_Quiet, directory=str(site))
+def serve(site: Path, compress: bool = False):
+    """Serve ``site`` on an ephemeral loopback port; yields the base URL (ending in ``/``).
+    ``compress``: send text gzip-compressed, as GitHub Pages does (for Lighthouse)."""
+    handler = functools.partial(_Gzip if compress else _Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()

@@ -60,6 +60,31 @@ def test_orthogonal_isometry():
     assert v["max_rel_dev"] <= 1e-12  # "to within float rounding"
 
 
+@pytest.mark.claim("playground.xor-epsilon-escape")
+def test_xor_epsilon_escape():
+    from snippets import symmetry
+
+    v = pg.xor_epsilon_escape()
+    assert v["seeds"] >= 20 and v["blocks"] >= 5 and v["budget"] == 2000
+    ks = pg.EPS_DECADES
+    assert list(ks) == [1, 2, 3, 4, 5, 6]
+    for k in ks:  # "on every seed for eps = 10^-1 ... 10^-6": every seed of every block
+        assert v[f"escaped_{k}_min"] == v["seeds"], k
+    steps = [v[f"steps_{k}"] for k in ks]
+    assert all(a < b for a, b in zip(steps, steps[1:]))  # "grows with every decade"
+    # "agrees with the symmetry chapter's within the spread of a 20-seed median": the chapter
+    # quotes one median of 20 seeds. The range of 5 block medians is about 2.3 standard
+    # deviations of a 20-seed median, so 2 ranges is about 3 standard deviations of the difference
+    # of two such medians (sqrt(2) sd); plus 1 step, as escape steps are integers.
+    chapter = symmetry.epsilon_escape()
+    for k in ks:
+        key = f"steps_{k}"
+        if key not in chapter:
+            pytest.fail(f"symmetry.epsilon-escape has no {key}: the comparison needs it")
+        tol = 2 * (v[f"{key}_max"] - v[f"{key}_min"]) + 1
+        assert abs(v[key] - chapter[key]) <= tol, (k, v[key], chapter[key], tol)
+
+
 def test_haar_orthogonal_is_orthogonal():
     q = pg.haar_orthogonal(pg.normals(0, 2, 64 * 64).reshape(64, 64))
     assert np.abs(q @ q.T - np.eye(64)).max() < 1e-13
@@ -140,6 +165,7 @@ def test_same_statistics(page):
             where = f"{c} layer {layer}"
             assert abs(a["std"] - b["std"]) <= tol * b["std"], where
             assert abs(a["grad"] - b["grad"]) <= tol * b["grad"], where
+            assert abs(a["signal"] - b["signal"]) <= tol * b["signal"], where  # ||dL/dh_l||
             # the mean is often ~0 itself: compare it on the scale of the activations
             assert abs(a["mean"] - b["mean"]) <= tol * (b["std"] + abs(b["mean"])), where
             assert sum(a["hist"]) == js["batch"] * c[3]
@@ -171,6 +197,16 @@ def test_same_xor(page):
             else:
                 solved += js["correct"] == 4
     assert solved >= 0.9 * v["seeds"]  # random init solves XOR in the browser too
+    # the noisy start: same weights, same escape step, on every decade of eps the demo offers
+    for k in pg.EPS_DECADES:
+        for seed in range(0, 64, 16):
+            cfg = {"init": "noisy", "seed": seed, "steps": v["steps"], "eps": 10.0**-k}
+            js, esc = page.evaluate("c => wrwXor.train(c)", cfg), []
+            ref = pg.xor_train("noisy", seed, v["steps"], eps=10.0**-k, escape=esc)
+            assert (
+                np.abs(np.ravel(js["W1"]) - np.ravel(ref[0])).max() <= v["tolerance"] * np.abs(ref[0]).max()
+            )
+            assert js["escape"] == esc[0] >= 0, (k, seed)
 
 
 def canvas_pixels(page, selector):
@@ -209,6 +245,33 @@ def test_slider_redraws_histograms(page):
 
 
 @pytest.mark.browser
+def test_matched_default_and_ticks(page):
+    # the page opens on a matched pair: ReLU with He's variance
+    assert page.input_value("#pg-activation") == "relu" and page.input_value("#pg-init") == "he"
+    ticks = page.evaluate("import('../assets/playground/main.js').then(m => m.ticks125(-2, 1))")
+    assert [t["v"] for t in ticks] == pytest.approx([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10])
+    assert all(t["label"] for t in ticks)  # three decades: 1, 2 and 5 are all labelled
+    wide = page.evaluate("import('../assets/playground/main.js').then(m => m.ticks125(-8, 0))")
+    assert [t["v"] for t in wide if t["label"]] == pytest.approx([10.0**e for e in range(-8, 1)])
+
+
+@pytest.mark.browser
+def test_state_in_the_url(page, base):
+    page.select_option("#pg-activation", "tanh")
+    page.select_option("#pg-init", "lecun")
+    page.wait_for_function("location.search.includes('init=lecun')")
+    page.check("input[name=xorinit][value=noisy]")
+    page.wait_for_function("location.search.includes('xinit=noisy')")
+    url = page.url
+    page.goto(base + "symmetry/")
+    page.goto(url)  # a fresh load of the link restores every setting
+    page.wait_for_function("document.getElementById('wrw-playground')?.dataset.draws >= 1")
+    assert page.input_value("#pg-activation") == "tanh" and page.input_value("#pg-init") == "lecun"
+    assert page.is_checked("input[name=xorinit][value=noisy]")
+    assert not page.is_disabled("#xor-eps")
+
+
+@pytest.mark.browser
 def test_presets_buttons_and_links(page, base):
     page.click("#preset-he-relu-30")
     page.wait_for_function("document.getElementById('pg-depth').value === '30'")
@@ -224,7 +287,11 @@ def test_presets_buttons_and_links(page, base):
 
 @pytest.mark.browser
 def test_xor_demo_through_the_ui(page):
-    for init, expect in (("constant", "identical"), ("random", "4 of 4 points right")):
+    for init, expect in (
+        ("constant", "identical"),
+        ("noisy", "the symmetry broke"),
+        ("random", "4 of 4 points right"),
+    ):
         page.check(f"input[name=xorinit][value={init}]")
         page.click(".wrw-xor-run")
         page.wait_for_function("+document.getElementById('wrw-xor').dataset.step >= 2000", timeout=60000)

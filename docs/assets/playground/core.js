@@ -191,7 +191,7 @@ function gradNorm(A, B, N, n) {
   return Math.sqrt(Math.max(tot, 0));
 }
 
-export const DEFAULTS = { activation: "tanh", init: "he", depth: 10, width: 64, sigma: 0.01, seed: 0 };
+export const DEFAULTS = { activation: "relu", init: "he", depth: 10, width: 64, sigma: 0.01, seed: 0 };
 
 export function normalize(c) {
   const cfg = { ...DEFAULTS, ...c };
@@ -204,7 +204,7 @@ export function normalize(c) {
   return cfg;
 }
 
-// Per-layer statistics: [{mean, std, grad, hist}] for layers 1..depth (see snippets/playground.py).
+// Per-layer statistics: [{mean, std, signal, grad, hist}] for layers 1..depth (see snippets/playground.py).
 export function stats(config, { hist = true } = {}) {
   const cfg = normalize(config), { activation: a, depth: L, width: n, seed } = cfg;
   const N = batchSize(n), f = ACT[a], df = DACT[a];
@@ -219,7 +219,7 @@ export function stats(config, { hist = true } = {}) {
     const mean = s / (N * n);
     let v = 0;
     for (let i = 0; i < N * n; i++) v += (h[i] - mean) * (h[i] - mean);
-    const st = { mean, std: Math.sqrt(v / (N * n)), grad: 0 };
+    const st = { mean, std: Math.sqrt(v / (N * n)), signal: 0, grad: 0 };
     if (hist) {
       const counts = new Uint32Array(BINS), w = BINS / (hi - lo);
       for (let i = 0; i < N * n; i++) {
@@ -240,6 +240,9 @@ export function stats(config, { hist = true } = {}) {
   let buf = new Float64Array(N * n);
   for (let l = L; l >= 1; l--) {
     const z = zs[l], h = hs[l];
+    let ss = 0;
+    for (let i = 0; i < N * n; i++) ss += delta[i] * delta[i];
+    out[l - 1].signal = Math.sqrt(ss); // ||dL/dh_l||_F, the back-propagated signal
     for (let i = 0; i < N * n; i++) delta[i] *= df(z[i], h[i]);
     out[l - 1].grad = gradNorm(delta, hs[l - 1], N, n);
     if (l > 1) {

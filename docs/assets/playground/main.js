@@ -15,13 +15,13 @@ const USES_SIGMA = new Set(["normal", "constant"]);
 
 function drawHistograms(cv, res, pal) {
   const L = res.layers.length, W = cv.parentElement.clientWidth || 600;
-  const cols = Math.min(L, Math.max(2, Math.floor(W / 92))), cw = W / cols, ch = 58;
+  const cols = Math.min(L, Math.max(2, Math.floor(W / 104))), cw = W / cols, ch = 64;
   const rows = Math.ceil(L / cols), c = sizeCanvas(cv, W, rows * ch);
   c.clearRect(0, 0, W, rows * ch);
-  c.font = `10px ${pal.font}`;
+  c.font = `12px ${pal.font}`;
   c.textBaseline = "top";
   res.layers.forEach((st, l) => {
-    const x0 = (l % cols) * cw + 3, y0 = Math.floor(l / cols) * ch, w = cw - 8, base = y0 + ch - 6, hh = ch - 22;
+    const x0 = (l % cols) * cw + 3, y0 = Math.floor(l / cols) * ch, w = cw - 8, base = y0 + ch - 6, hh = ch - 24;
     const max = Math.max(...st.hist);
     c.fillStyle = pal.light;
     c.fillText(`${l + 1}: sd ${fmt(st.std)}`, x0, y0 + 2);
@@ -37,26 +37,40 @@ function drawHistograms(cv, res, pal) {
   });
 }
 
+// log-axis ticks: 1, 2 and 5 of every decade from 10^lo to 10^hi; labels on all three when the
+// axis spans at most 3 decades, else on the powers of ten only (2 and 5 stay as grid lines)
+export function ticks125(lo, hi) {
+  const out = [];
+  for (let e = lo; e <= hi; e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (e === hi && m > 1) break;
+      out.push({ v, label: m === 1 || hi - lo <= 3 });
+    }
+  }
+  return out;
+}
+
 function drawChart(cv, res, pal) {
-  const W = cv.parentElement.clientWidth || 600, H = 200, c = sizeCanvas(cv, W, H);
+  const W = cv.parentElement.clientWidth || 600, H = 240, c = sizeCanvas(cv, W, H);
   c.clearRect(0, 0, W, H);
-  c.font = `11px ${pal.font}`;
+  c.font = `13px ${pal.font}`;
   const L = res.layers.length, series = [
     { key: "std", label: "activation std", color: pal.bar, dash: [] },
-    { key: "grad", label: "weight-gradient norm", color: pal.accent, dash: [5, 3] },
+    { key: "signal", label: "back-propagated ‖∂L/∂hₗ‖", color: pal.accent, dash: [6, 3] },
   ];
-  const vals = res.layers.flatMap((s) => [s.std, s.grad]).filter((v) => v > 0 && isFinite(v));
-  const left = 52, right = W - 10, top = 22, bottom = H - 26;
+  const vals = res.layers.flatMap((s) => [s.std, s.signal]).filter((v) => v > 0 && isFinite(v));
+  const narrow = W < 440, left = 62, right = W - 12, top = narrow ? 44 : 26, bottom = H - 34;
   c.fillStyle = pal.light;
   c.textBaseline = "middle";
   series.forEach((s, i) => {
-    const x = left + i * 170;
+    const x = narrow ? left : left + i * 190, y = narrow ? 10 + 18 * i : 10;
     c.strokeStyle = s.color; c.lineWidth = 2; c.setLineDash(s.dash);
-    c.beginPath(); c.moveTo(x, 9); c.lineTo(x + 22, 9); c.stroke(); c.setLineDash([]);
+    c.beginPath(); c.moveTo(x, y); c.lineTo(x + 22, y); c.stroke(); c.setLineDash([]);
     c.fillStyle = s.color;
-    s.key === "std" ? c.fillRect(x + 8.5, 6.5, 5, 5) : (c.beginPath(), c.arc(x + 11, 9, 3, 0, 7), c.fill());
-    c.fillStyle = pal.light;
-    c.fillText(s.label, x + 27, 9);
+    s.key === "std" ? c.fillRect(x + 8, y - 3, 6, 6) : (c.beginPath(), c.arc(x + 11, y, 3.5, 0, 7), c.fill());
+    c.fillStyle = pal.fg;
+    c.fillText(s.label, x + 28, y);
   });
   if (!vals.length) {
     c.fillText("every activation and every gradient is exactly 0", left, H / 2);
@@ -66,17 +80,25 @@ function drawChart(cv, res, pal) {
   if (hi === lo) hi += 1;
   const X = (l) => left + (L === 1 ? (right - left) / 2 : ((l - 1) / (L - 1)) * (right - left));
   const Y = (v) => (v > 0 ? bottom - ((Math.log10(v) - lo) / (hi - lo)) * (bottom - top) : bottom + 0);
-  const step = Math.max(1, Math.ceil((hi - lo) / 6));
+  // at most ~8 labelled decades: thin them out on a very tall range
+  const every = Math.max(1, Math.ceil((hi - lo) / 7));
   c.textAlign = "right";
-  for (let e = lo; e <= hi; e += step) {
-    c.fillStyle = pal.lightest; c.fillRect(left, Y(10 ** e), right - left, 1);
-    c.fillStyle = pal.light; c.fillText(e === 0 ? "1" : `1e${e}`, left - 4, Y(10 ** e));
+  for (const t of ticks125(lo, hi)) {
+    const e = Math.round(Math.log10(t.v)), major = t.v === 10 ** e;
+    if (major && (e - lo) % every) continue;
+    if (!major && every > 1) continue;
+    c.fillStyle = major ? pal.lightest : pal.lightest;
+    c.globalAlpha = major ? 1 : 0.55;
+    c.fillRect(left, Math.round(Y(t.v)), right - left, 1);
+    c.globalAlpha = 1;
+    if (t.label) { c.fillStyle = pal.light; c.fillText(fmt(t.v), left - 5, Y(t.v)); }
   }
   c.textAlign = "center";
   c.textBaseline = "top";
-  const tick = Math.max(1, Math.ceil(L / 10));
+  const tick = Math.max(1, Math.ceil(L / (narrow ? 6 : 10)));
+  c.fillStyle = pal.light;
   for (let l = 1; l <= L; l += tick) c.fillText(String(l), X(l), bottom + 4);
-  c.fillText("layer", (left + right) / 2, bottom + 14);
+  c.fillText("layer", (left + right) / 2, bottom + 18);
   c.textAlign = "left";
   series.forEach((s) => {
     c.strokeStyle = c.fillStyle = s.color;
@@ -89,8 +111,8 @@ function drawChart(cv, res, pal) {
     c.stroke(); c.setLineDash([]);
     res.layers.forEach((st, i) => {
       const v = st[s.key], x = X(i + 1), y = Y(v);
-      if (v > 0) s.key === "std" ? c.fillRect(x - 2.5, y - 2.5, 5, 5) : (c.beginPath(), c.arc(x, y, 3, 0, 7), c.fill());
-      else { c.beginPath(); c.arc(x, bottom, 3, 0, 7); c.stroke(); }
+      if (v > 0) s.key === "std" ? c.fillRect(x - 3, y - 3, 6, 6) : (c.beginPath(), c.arc(x, y, 3.5, 0, 7), c.fill());
+      else { c.beginPath(); c.arc(x, bottom, 3.5, 0, 7); c.stroke(); }
     });
   });
 }
@@ -100,13 +122,14 @@ function summary(res) {
   const what = `${NAMES[c.activation]}, ${NAMES[c.init]}${USES_SIGMA.has(c.init) ? " with σ = " + fmt(c.sigma) : ""}, ` +
     `${c.depth} layers of width ${c.width}, ${batch} inputs, seed ${c.seed}.`;
   const hist = `Activation std ${fmt(a.std)} at layer 1 and ${fmt(z.std)} at layer ${layers.length}.`;
-  const grad = `Weight-gradient norm ${fmt(a.grad)} at layer 1 and ${fmt(z.grad)} at layer ${layers.length}.`;
+  const grad = `Back-propagated signal ‖∂L/∂h‖ ${fmt(a.signal)} at layer 1 and ${fmt(z.signal)} at layer ${layers.length}` +
+    ` (weight-gradient norm ${fmt(a.grad)} and ${fmt(z.grad)}).`;
   return { what, hist, grad };
 }
 
 function table(res) {
-  const rows = res.layers.map((s, i) => `<tr><td>${i + 1}</td><td>${fmt(s.mean)}</td><td>${fmt(s.std)}</td><td>${fmt(s.grad)}</td></tr>`);
-  return `<table class="wrw-pg-numbers"><thead><tr><th>layer</th><th>mean</th><th>std</th><th>‖∂L/∂W‖</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const rows = res.layers.map((s, i) => `<tr><td>${i + 1}</td><td>${fmt(s.mean)}</td><td>${fmt(s.std)}</td><td>${fmt(s.signal)}</td><td>${fmt(s.grad)}</td></tr>`);
+  return `<table class="wrw-pg-numbers"><thead><tr><th>layer</th><th>mean</th><th>std</th><th>‖∂L/∂h‖</th><th>‖∂L/∂W‖</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function bootPlayground(root) {
@@ -123,6 +146,23 @@ function bootPlayground(root) {
     for (const k of ["activation", "init", "depth", "width", "seed"]) if (k in cfg) el(k).value = cfg[k];
     if ("sigma" in cfg) el("logsigma").value = Math.log10(cfg.sigma);
   };
+  // the state in the URL (?act=relu&init=he&...): a link reproduces the picture
+  const KEYS = { act: "activation", init: "init", sigma: "sigma", depth: "depth", width: "width", seed: "seed" };
+  function toUrl(cfg) {
+    const u = new URL(location.href);
+    for (const [k, v] of Object.entries(KEYS)) u.searchParams.set(k, k === "sigma" ? +cfg[v].toPrecision(4) : cfg[v]);
+    if (u.href !== location.href) history.replaceState(history.state, "", u.href);
+  }
+  function fromUrl() {
+    const u = new URL(location.href), cfg = {};
+    for (const [k, v] of Object.entries(KEYS)) {
+      const x = u.searchParams.get(k);
+      if (x === null) continue;
+      cfg[v] = ["activation", "init"].includes(v) ? x : +x;
+    }
+    try { core.normalize(cfg); } catch (e) { return; }  // an unknown name: keep the defaults
+    if (Object.keys(cfg).length) write(cfg);
+  }
   function draw() {
     pending = 0;
     if (!root.isConnected) { ro.disconnect(); mo.disconnect(); return; }
@@ -136,11 +176,12 @@ function bootPlayground(root) {
     drawHistograms(cvH, res, pal);
     drawChart(cvC, res, pal);
     cvH.setAttribute("aria-label", `Histograms of the activations of each layer. ${s.what} ${s.hist}`);
-    cvC.setAttribute("aria-label", `Activation std and weight-gradient norm per layer, log scale. ${s.what} ${s.hist} ${s.grad}`);
+    cvC.setAttribute("aria-label", `Activation std and back-propagated signal per layer, log scale. ${s.what} ${s.hist} ${s.grad}`);
     out.textContent = `${s.what} ${s.hist} ${s.grad}`;
     if (tbl.closest("details").open) tbl.innerHTML = table(res);
     tbl.__res = res;
     const t2 = performance.now();
+    if (root.dataset.draws) toUrl(cfg);  // not on the first draw: a bare URL stays bare
     root.dataset.draws = ++draws;
     api.timing = { compute: t1 - t0, draw: t2 - t1, total: t2 - t0 };
     root.dispatchEvent(new CustomEvent("wrw-drawn", { detail: api.timing }));
@@ -161,6 +202,7 @@ function bootPlayground(root) {
   ro.observe(cvH.parentElement);
   mo.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   Object.assign(api, { root, set: (cfg) => { write(cfg); draw(); }, get: read, redraw: draw, preset });
+  fromUrl();
   fromHash();
   draw();
 }

@@ -5,12 +5,22 @@ import { fmt, palette, sizeCanvas } from "./draw.js";
 
 const X = [[-1, -1], [-1, 1], [1, -1], [1, 1]], Y = [0, 1, 1, 0];
 export const H = 8, LR = 0.5, STEPS = 2000, CONST = 0.5;
-const OKABE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#8c8c8c", "#f0e442"];
+// the site's figure palette (snippets/_style.py), per theme: every colour >= 3:1 on its background
+const LIGHT = ["#0072b2", "#b35c00", "#007f5c", "#b8498a", "#00838f", "#c8400b", "#6e6e6e", "#857200"];
+const DARK = ["#4fa8ec", "#e69f00", "#1fbf8f", "#e58fc4", "#5fd4e3", "#ff7a3d", "#a8a8a8", "#f0e442"];
+const colours = () => (document.body.getAttribute("data-md-color-scheme") === "slate" ? DARK : LIGHT);
 
-export function init(kind, seed = 0) {
+// "constant": every weight 0.5; "noisy": 0.5 + eps * N(0, 1) on every weight (the symmetry
+// chapter's epsilon experiment); "random": LeCun normal. Biases start at 0.
+export function init(kind, seed = 0, eps = 0) {
   const p = { W1: new Float64Array(2 * H), b1: new Float64Array(H), w2: new Float64Array(H), b2: 0 };
   if (kind === "constant") { p.W1.fill(CONST); p.w2.fill(CONST); return p; }
   const g1 = normals(seed, 60, 2 * H), g2 = normals(seed, 61, H);
+  if (kind === "noisy") {
+    for (let i = 0; i < 2 * H; i++) p.W1[i] = CONST + eps * g1[i];
+    for (let i = 0; i < H; i++) p.w2[i] = CONST + eps * g2[i];
+    return p;
+  }
   for (let i = 0; i < 2 * H; i++) p.W1[i] = g1[i] / Math.sqrt(2);
   for (let i = 0; i < H; i++) p.w2[i] = g2[i] / Math.sqrt(H);
   return p;
@@ -22,9 +32,11 @@ export function predict(p, x0, x1, h = new Float64Array(H)) {
   return 1 / (1 + Math.exp(-(o + p.b2)));
 }
 
-// one gradient step on the mean cross-entropy of the 4 points
+// one gradient step on the mean cross-entropy of the 4 points; returns how many of the 4 the
+// parameters before the step got right
 export function step(p, lr = LR) {
-  const hs = X.map(() => new Float64Array(H)), d = X.map((x, n) => (predict(p, x[0], x[1], hs[n]) - Y[n]) / 4);
+  const hs = X.map(() => new Float64Array(H)), q = X.map((x, n) => predict(p, x[0], x[1], hs[n]));
+  const d = q.map((v, n) => (v - Y[n]) / 4), right = q.filter((v, n) => (v > 0.5) === (Y[n] > 0.5)).length;
   const gW = new Float64Array(2 * H), gb = new Float64Array(H), gw2 = new Float64Array(H);
   let gb2 = 0;
   for (let n = 0; n < 4; n++) {
@@ -37,6 +49,7 @@ export function step(p, lr = LR) {
   for (let i = 0; i < 2 * H; i++) p.W1[i] -= lr * gW[i];
   for (let i = 0; i < H; i++) { p.b1[i] -= lr * gb[i]; p.w2[i] -= lr * gw2[i]; }
   p.b2 -= lr * gb2;
+  return right;
 }
 
 // largest difference between two hidden units' parameters (W1 row, bias, outgoing weight)
@@ -54,13 +67,15 @@ export function evaluate(p) {
   return { probs, loss, correct: probs.filter((q, n) => (q > 0.5) === (Y[n] > 0.5)).length, spread: spread(p) };
 }
 
-export function train({ init: kind = "random", seed = 0, steps = STEPS, lr = LR } = {}) {
-  const p = init(kind, seed);
-  for (let t = 0; t < steps; t++) step(p, lr);
-  return { ...evaluate(p), W1: Array.from(p.W1), b1: Array.from(p.b1), w2: Array.from(p.w2), b2: p.b2, steps };
+// escape: the first step at which all 4 points are right (-1 if never), as in snippets/playground.py
+export function train({ init: kind = "random", seed = 0, steps = STEPS, lr = LR, eps = 0 } = {}) {
+  const p = init(kind, seed, eps);
+  let escape = -1;
+  for (let t = 0; t < steps; t++) if (step(p, lr) === 4 && escape < 0) escape = t;
+  return { ...evaluate(p), W1: Array.from(p.W1), b1: Array.from(p.b1), w2: Array.from(p.w2), b2: p.b2, steps, escape };
 }
 
-const RGB = [[0, 114, 178], [230, 159, 0]];
+const RGB = [[0, 114, 178], [230, 159, 0]]; // shading only (text-free, low alpha)
 function drawBoundary(cv, p, pal) {
   const S = Math.min(300, cv.parentElement.clientWidth || 300), c = sizeCanvas(cv, S, S), R = 1.6, G = 64;
   cv.style.width = S + "px";
@@ -101,7 +116,7 @@ function drawBoundary(cv, p, pal) {
   c.setLineDash([]);
   X.forEach((x, n) => {
     const px = toPx(x[0]), py = S - toPx(x[1]);
-    c.fillStyle = Y[n] ? OKABE[1] : OKABE[0]; c.strokeStyle = pal.fg; c.lineWidth = 2;
+    c.fillStyle = Y[n] ? colours()[1] : colours()[0]; c.strokeStyle = pal.fg; c.lineWidth = 2;
     c.beginPath();
     Y[n] ? c.arc(px, py, 8, 0, 7) : c.rect(px - 7, py - 7, 14, 14);
     c.fill(); c.stroke();
@@ -116,10 +131,10 @@ function drawWeights(cv, trail, pal, tied) {
   m = Math.ceil(m);
   const P = (v) => S / 2 + (v / m) * (S / 2 - 14);
   c.fillStyle = pal.lightest; c.fillRect(0, S / 2, S, 1); c.fillRect(S / 2, 0, 1, S);
-  c.fillStyle = pal.light; c.font = `11px ${pal.font}`; c.textBaseline = "top";
-  c.fillText(`w₁ (±${m})`, S - 52, S / 2 + 4); c.fillText(`w₂`, S / 2 + 4, 2);
+  c.fillStyle = pal.light; c.font = `13px ${pal.font}`; c.textBaseline = "top";
+  c.fillText(`w₁ (±${m})`, S - 62, S / 2 + 4); c.fillText(`w₂`, S / 2 + 4, 2);
   for (let i = H - 1; i >= 0; i--) { // unit 0 (blue) on top
-    c.strokeStyle = c.fillStyle = OKABE[i]; c.lineWidth = 1.5; c.beginPath();
+    c.strokeStyle = c.fillStyle = colours()[i]; c.lineWidth = 1.5; c.beginPath();
     trail.forEach((p, t) => (t ? c.lineTo(P(p[2 * i]), S - P(p[2 * i + 1])) : c.moveTo(P(p[2 * i]), S - P(p[2 * i + 1]))));
     c.stroke();
     const last = trail[trail.length - 1];
@@ -138,28 +153,48 @@ export function bootXor(root) {
   root.__wrw = true;
   const q = (s) => root.querySelector(s), form = q("form");
   const cvB = q(".wrw-xor-boundary"), cvW = q(".wrw-xor-weights"), out = q(".wrw-xor-summary"), btn = q(".wrw-xor-run");
-  let p, t, trail, running = false;
+  let p, t, trail, escape, running = false;
   const kind = () => form.elements.xorinit.value;
+  const eps = () => 10 ** +form.elements.xoreps.value;
+  const KEYS = { xinit: "xorinit", xeps: "xoreps", xseed: "xorseed" };
+  function toUrl() {
+    const u = new URL(location.href);
+    for (const [k, n] of Object.entries(KEYS)) u.searchParams.set(k, form.elements[n].value);
+    if (u.href !== location.href) history.replaceState(history.state, "", u.href);
+  }
+  (function fromUrl() {
+    const u = new URL(location.href);
+    const k = u.searchParams.get("xinit"), e = u.searchParams.get("xeps"), s = u.searchParams.get("xseed");
+    if (["constant", "noisy", "random"].includes(k)) form.elements.xorinit.value = k;
+    if (e !== null && +e >= -6 && +e <= -1) form.elements.xoreps.value = Math.round(+e);
+    if (s !== null && +s >= 0 && +s <= 63) form.elements.xorseed.value = Math.round(+s);
+  })();
   function render() {
     const pal = palette(root), e = evaluate(p);
     drawBoundary(cvB, p, pal);
     drawWeights(cvW, trail, pal, e.spread === 0);
     const tie = e.spread === 0 ? "0: the 8 hidden units are identical" : fmt(e.spread);
-    const text = `Step ${t} of ${STEPS}, ${kind()} init: loss ${fmt(e.loss)}, ${e.correct} of 4 points right; ` +
-      `largest difference between two hidden units' weights ${tie}.`;
+    const name = kind() === "noisy" ? `constant + noise ε = ${fmt(eps())}` : kind();
+    const esc = escape >= 0 ? ` All 4 right from step ${escape}: the symmetry broke.` : "";
+    const text = `Step ${t} of ${STEPS}, ${name} init: loss ${fmt(e.loss)}, ${e.correct} of 4 points right; ` +
+      `largest difference between two hidden units' weights ${tie}.${esc}`;
     out.textContent = text;
     cvB.setAttribute("aria-label", `Decision boundary of the XOR net. ${text}`);
     cvW.setAttribute("aria-label", `First-layer weights (w₁, w₂) of the 8 hidden units, with their paths. ${text}`);
     root.dataset.step = t;
+    root.dataset.escape = escape;
   }
   function reset() {
     running = false; btn.textContent = "Train";
-    p = init(kind(), +form.elements.xorseed.value || 0); t = 0; trail = [Array.from(p.W1)];
+    p = init(kind(), +form.elements.xorseed.value || 0, eps()); t = 0; escape = -1; trail = [Array.from(p.W1)];
+    form.elements.xoreps.disabled = kind() !== "noisy";
+    form.querySelector("output[for=xor-eps]").value = fmt(eps());
+    form.elements.xoreps.setAttribute("aria-valuetext", `ε = ${fmt(eps())}`);
     render();
   }
   function frame() {
     if (!running || !root.isConnected) return;
-    for (let k = 0; k < 10 && t < STEPS; k++, t++) step(p);
+    for (let k = 0; k < 10 && t < STEPS; k++, t++) if (step(p) === 4 && escape < 0) escape = t;
     if (t % 20 === 0) trail.push(Array.from(p.W1));
     if (t >= STEPS) { running = false; btn.textContent = "Train"; }
     render();
@@ -171,10 +206,11 @@ export function bootXor(root) {
     if (running) requestAnimationFrame(frame);
   });
   q(".wrw-xor-reset").addEventListener("click", reset);
-  form.addEventListener("change", reset);
+  form.addEventListener("change", () => { reset(); toUrl(); });
+  form.addEventListener("input", (e) => { if (e.target.name === "xoreps") { reset(); toUrl(); } });
   form.addEventListener("submit", (e) => e.preventDefault());
   new MutationObserver(() => p && render()).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   reset();
 }
 
-window.wrwXor = { train, init: (k, s) => { const p = init(k, s); return { W1: Array.from(p.W1), w2: Array.from(p.w2) }; } };
+window.wrwXor = { train, init: (k, s, e) => { const p = init(k, s, e); return { W1: Array.from(p.W1), w2: Array.from(p.w2) }; } };
