@@ -129,7 +129,12 @@ def value(b, arg: str, e, page, fail) -> str:
             lo_t, hi_t = fmt_(lo), fmt_(hi)
             span = f"{lo_t}–{hi_t}" if lo_t != hi_t else f"{lo_t} in every block"
             text += f" ({span}{f' over {n} seed blocks' if n and lo_t != hi_t else ''})"
-    return f'[{text}]({link}#{e.id} "Measured in this build: {attr(e.text)}"){{.wrw-value}}'
+    t = next((t for t in b.claim_tests if t.claim == e.id), None)
+    test = f' data-test="{t.test}"' if t else ""
+    return (
+        f'[{text}]({link}#{e.id} "Measured in this build: {attr(e.text)}")'
+        f'{{.wrw-value data-claim="{e.id}"{test}}}'
+    )
 
 
 def figure(b, e, page) -> str:
@@ -142,18 +147,48 @@ def figure(b, e, page) -> str:
     fid = "fig-" + e.id.replace("/", "-")
     code = code_url(page.file.url, e.source_file, e.source_line)
     alt = html.escape(e.alt, quote=True)
+    r = b.results.get(e.module)
+    size = svg_size(r.figures[e.id]) if r is not None and e.id in r.figures else ""
+    # the first figure of a page may be on the first screen: only the others load lazily
+    lazy = ' loading="lazy"' if num > 1 else ""
+    img = f'{size}{lazy} decoding="async"'
     return (
         f'\n<figure class="wrw-figure" id="{fid}">\n'
         f'<a class="wrw-zoom" href="{url}" title="Open the full-size figure">'
-        f'<img class="wrw-fig-light" src="{url}#only-light" alt="{alt}"></a>'
+        f'<img class="wrw-fig-light" src="{url}#only-light" alt="{alt}"{img}></a>'
         f'<a class="wrw-zoom" href="{url}" title="Open the full-size figure" tabindex="-1" aria-hidden="true">'
-        f'<img class="wrw-fig-dark" src="{url}#only-dark" alt=""></a>\n'
+        f'<img class="wrw-fig-dark" src="{url}#only-dark" alt=""{img}></a>\n'
         f'<figcaption><a class="wrw-fignum" href="#{fid}">Figure {num}.</a> {html.escape(e.text)} '
         f'<a class="wrw-code" href="{code}">Code</a></figcaption>\n</figure>\n'
     )
 
 
-def cite_box(markdown: str, page, config, year: str) -> str:
+def svg_size(svg: bytes) -> str:
+    """` width=".." height=".."` in CSS px (1 pt = 4/3 px) from a matplotlib SVG's header, so the
+    browser reserves the figure's space before it loads (no layout shift)."""
+    import re
+
+    m = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg[:600])
+    if not m:
+        return ""
+    return f' width="{round(float(m.group(1)) * 4 / 3)}" height="{round(float(m.group(2)) * 4 / 3)}"'
+
+
+#: code blocks, and KaTeX's TeX source: Material's search skips elements marked
+#: ``data-search-exclude``, so code and formulas' TeX are not indexed as prose.
+_TEX = '<annotation encoding="application/x-tex">'
+
+
+def search_exclusions(page_html: str) -> str:
+    import re
+
+    page_html = re.sub(
+        r'<div (class="(?:language-[\w-]+ )?highlight)', r"<div data-search-exclude \1", page_html
+    )
+    return page_html.replace(_TEX, '<annotation data-search-exclude encoding="application/x-tex">')
+
+
+def cite_box(markdown: str, page, config, year: str, stamp: str = "") -> str:
     """A collapsible "Cite this page" box with the permalink and a BibTeX entry."""
     import re
 
@@ -170,7 +205,10 @@ def cite_box(markdown: str, page, config, year: str) -> str:
         f"  note         = {{Every number on the page is computed by the site's build and tested}}\n}}"
     )
     body = "\n".join("    " + line for line in bibtex.splitlines())
+    plain = f"The Why Random Weights contributors. “{title}.” Why Random Weights, {year}. {url}"
+    built = f" Built {stamp}." if stamp else ""
     return (
         f'??? quote "Cite this page"\n\n    Permalink: <{url}>. To cite one answer, use the permalink (¶) '
-        f"of its section.\n\n    ```bibtex\n{body}\n    ```\n"
+        f"of its section, a figure's number or a value's “Copy link”.{built}\n\n"
+        f"    Plain text:\n\n    > {plain}\n\n    ```bibtex\n{body}\n    ```\n"
     )

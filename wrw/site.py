@@ -21,6 +21,20 @@ class BuildError(RuntimeError):
     """A one-line message naming the file (and line) at fault; the hook raises it as PluginError."""
 
 
+def build_stamp() -> str:
+    """``YYYY-MM-DD, commit abc1234`` of this build (the date alone outside a git checkout)."""
+    import subprocess
+
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        sha = ""
+    return f"{day}, commit {sha}" if sha else day
+
+
 def _figures_off() -> bool:
     return os.environ.get("FIGURES_OFF") == "1"  # benchmark floor: no snippet runs at all
 
@@ -32,6 +46,7 @@ class Build:
     claims: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
     claim_tests: list = field(default_factory=list)  # grammar.ClaimTest
+    stamp: str = ""  # build date and commit, for the cite box
     refs: dict = field(default_factory=dict)  # bib key -> entry
     results: dict = field(default_factory=dict)  # module -> cache.ModuleResult
     values: dict = field(default_factory=dict)  # claim id -> flattened value
@@ -61,6 +76,7 @@ class Build:
         except bib.BibError as e:
             raise BuildError(f"docs/references.bib: {e}") from None
         self.claim_tests = grammar.claim_tests(ROOT / "tests")
+        self.stamp = build_stamp()
         pages = {p.relative_to(DOCS).as_posix(): p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")}
         snippet_files = sorted(p for p in (ROOT / "snippets").rglob("*.py") if "__pycache__" not in p.parts)
         problems = checks.claims(self.claims, self.claim_tests, pages) + checks.section_markers(snippet_files)
@@ -177,9 +193,8 @@ class Build:
         if problems:
             raise BuildError(problems[0])
         if "/" not in src and cache.module_file("snippets." + src.removesuffix(".md")) is not None:
-            markdown = (
-                markdown.rstrip() + "\n\n" + render.cite_box(markdown, page, config, time.strftime("%Y"))
-            )
+            box = render.cite_box(markdown, page, config, time.strftime("%Y"), self.stamp)
+            markdown = markdown.rstrip() + "\n\n" + box
         try:
             return grammar.substitute(markdown, lambda sc: render.shortcode(self, sc, page))
         except render.ShortcodeError as e:
@@ -192,7 +207,7 @@ class Build:
         if src in self.sources:
             return sources.fill(page_html, self.sources[src])
         try:
-            return katex.typeset_page(self.session, page_html)
+            return render.search_exclusions(katex.typeset_page(self.session, page_html))
         except katex.MathError as e:
             raise BuildError(f"docs/{src}: {e}") from None
 
