@@ -190,7 +190,7 @@ def _first_below(curve, level):
 @claim(
     "deep.he-30-layer",
     "At 30 layers (width 48, SGD with momentum), He init lowers its training loss more than 5% below "
-    "the best constant guess on every seed of every block, while Xavier init ends within 1% of the "
+    "the best constant guess on at least 90% of the seeds, while Xavier init ends within 1% of the "
     "best constant guess on every seed: it completely stalls.",
 )
 def he_30_layer():
@@ -201,7 +201,7 @@ def he_30_layer():
     return {
         **blockwise(np.median(he, 1), "he_final"),
         "he_worst": float(he.max()),
-        "he_every_seed": bool((he < 0.95).all()),
+        "he_rate": float((he < 0.95).mean()),
         "xavier_max_dev": float(np.abs(xav - 1).max()),
         "xavier_stalled": bool((np.abs(xav - 1) < 0.01).all()),
         "constant_guess": h,
