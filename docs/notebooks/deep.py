@@ -9,7 +9,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from snippets.deep import chi1, critical_sw2, haar_orthogonal, jacobian_sq_singular_values, q_star
+from snippets._seeds import rng
+from snippets.deep._common import haar_orthogonal
+from snippets.deep.meanfield import chi1, critical_sw2, q_star
+from snippets.deep.pennington import jacobian_sq_singular_values, tanh_critical_point
 
 # %% [markdown]
 # ## The order-to-chaos phase diagram
@@ -24,9 +27,9 @@ X1 = chi1(SW, q_star(SW, SB, iters=200))
 fig, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
 im = ax.pcolormesh(sw2, sb2, X1, shading="auto", cmap="viridis")
 ax.contour(sw2, sb2, X1, levels=[1.0], colors="k")
-fig.colorbar(im, ax=ax, label="χ1")
-ax.set_xlabel("σ_w²")
-ax.set_ylabel("σ_b²")
+fig.colorbar(im, ax=ax, label=r"$\chi_1$")
+ax.set_xlabel(r"$\sigma_w^2$")
+ax.set_ylabel(r"$\sigma_b^2$")
 print(f"critical sigma_w^2 at sigma_b^2 = 0.05: {critical_sw2(0.05):.3f}")
 
 # %% [markdown]
@@ -35,19 +38,16 @@ print(f"critical sigma_w^2 at sigma_b^2 = 0.05: {critical_sw2(0.05):.3f}")
 
 # %%
 q = 1 / 64
-sw2_c = 1 / np.mean(1 / np.cosh(np.sqrt(q) * np.random.default_rng(0).normal(size=200_000)) ** 4)
-sb2_c = max(
-    q - sw2_c * np.mean(np.tanh(np.sqrt(q) * np.random.default_rng(1).normal(size=200_000)) ** 2), 0.0
-)
+sw2_c, sb2_c = tanh_critical_point(q)
 depth, width, seeds = 16, 64, 8
-rng = np.random.default_rng(0)
+g = rng(0)
 weights = {
-    "orthogonal": haar_orthogonal(rng, (seeds, depth), width),
-    "gaussian": rng.normal(0, 1 / np.sqrt(width), (seeds, depth, width, width)),
+    "orthogonal": haar_orthogonal(g, (seeds, depth), width),
+    "gaussian": g.normal(0, 1 / np.sqrt(width), (seeds, depth, width, width)),
 }
 fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
 for name, Ws in weights.items():
-    (lam,) = jacobian_sq_singular_values(Ws, "tanh", sw2_c, sb2_c, q, depths=[depth])
+    (lam,) = jacobian_sq_singular_values(Ws, "tanh", sw2_c, sb2_c, q, depths=[depth], g=rng(1))
     ax.hist(
         np.log10(np.sqrt(np.clip(lam.ravel(), 1e-30, None))),
         bins=40,
@@ -55,5 +55,5 @@ for name, Ws in weights.items():
         density=True,
         label=name,
     )
-ax.set_xlabel("log10 singular value")
+ax.set_xlabel(r"$\log_{10}$ singular value")
 ax.legend()
