@@ -14,10 +14,20 @@ BIN = Path(sys.executable).parent
 
 def copy_project(dest: Path, *, caches: bool = True) -> Path:
     """A copy of the project's sources, with its warm ``.cache`` unless ``caches=False``."""
-    skip = [".venv", "site", "node_modules", ".git", "__pycache__", "artifacts", ".pytest_cache"]
-    if not caches:
-        skip.append(".cache")
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(*skip), symlinks=True)
+    skip = {"site", "node_modules", "__pycache__", "artifacts"}
+    # hidden folders at the top are tools' state (.venv, .fw-venv: GBs of frameworks, .git, ...),
+    # except the build cache, which makes the planted-fault builds warm
+    keep_hidden = {".cache"} if caches else set()
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == ROOT
+        return {
+            n
+            for n in names
+            if n in skip or (top and n.startswith(".") and n not in keep_hidden and Path(folder, n).is_dir())
+        }
+
+    shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     return dest
 

@@ -127,7 +127,8 @@ def value(b, arg: str, e, page, fail) -> str:
                 fail(f"`range` needs keys {key}_min and {key}_max in claim {e.id!r}")
             n = vals.get("blocks")
             lo_t, hi_t = fmt_(lo), fmt_(hi)
-            span = f"{lo_t}–{hi_t}" if lo_t != hi_t else f"{lo_t} in every block"
+            dash = " to " if "-" in lo_t + hi_t else "–"  # "−2.32 to −2.22", not "−2.32–−2.22"
+            span = f"{lo_t}{dash}{hi_t}" if lo_t != hi_t else f"{lo_t} in every block"
             text += f" ({span}{f' over {n} seed blocks' if n and lo_t != hi_t else ''})"
     t = next((t for t in b.claim_tests if t.claim == e.id), None)
     test = f' data-test="{t.test}"' if t else ""
