@@ -174,6 +174,16 @@ MIN_FIGURE_TEXT_PX = 12.0
 # snippets/_style.py). The test fails for any figure not listed; a listed one that now passes is
 # reported with a warning, to be removed from the list.
 KNOWN_SMALL_FIGURE_TEXT: dict[str, str] = {
+    "fig-architectures-mup-sweep": "10.4 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-deep-glorot-ratios": "10.4 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-deep-hanin": "8.3 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-deep-he-training": "10.4 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-doctor-predicted-vs-measured": "5.7 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-philosophy-completion": "6.2 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-philosophy-guess": "7.0 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-philosophy-lazy-rich": "6.2 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-philosophy-sparse": "6.2 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
+    "fig-practice-born-dead": "9.6 px, drawn in the parallel chapter work of 2026-11-29 before the phone rule: redraw at <= 5.1 in",
     "fig-architectures-conv-fan": "4.8 px on main: drawn wider than 5.1 in or with small explicit font sizes",
     "fig-architectures-defaults-deep-relu": "6.2 px on main: drawn wider than 5.1 in or with small explicit font sizes",
     "fig-architectures-embedding": "6.6 px on main: drawn wider than 5.1 in or with small explicit font sizes",

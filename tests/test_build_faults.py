@@ -77,7 +77,7 @@ def test_unknown_value_key_names_page_and_key(project):
     _edit(
         project / "docs/index.md",
         "## How small",
-        "<!-- value: index.random-solves-xor.no_such_key -->\n\n## How small",
+        "<!-- value: index.scale-784.no_such_key -->\n\n## How small",
     )
     _build_fails(project, "docs/index.md", "no_such_key")
 

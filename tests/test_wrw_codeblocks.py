@@ -30,7 +30,7 @@ def test_the_collector_sees_expanded_includes():
     assert cb_plugin.extract_from_file.__module__ == "wrw_root_conftest" or "conftest" in (
         cb_plugin.extract_from_file.__code__.co_filename
     )
-    page = ROOT / "docs" / "index.md"
+    page = ROOT / "docs" / "nn.md"
     blocks = cb_plugin.extract_from_file(page)
-    assert blocks, "docs/index.md shows code"
+    assert blocks, "docs/nn.md shows code"
     assert not any("--8<--" in b.code for b in blocks), "an include reached pytest unexpanded"

@@ -150,9 +150,7 @@ def figure(b, e, page) -> str:
     alt = html.escape(e.alt, quote=True)
     r = b.results.get(e.module)
     size = svg_size(r.figures[e.id]) if r is not None and e.id in r.figures else ""
-    # the first figure of a page may be on the first screen: only the others load lazily
-    lazy = ' loading="lazy"' if num > 1 else ""
-    img = f'{size}{lazy} decoding="async"'
+    img = f'{size} decoding="async"'
     return (
         f'\n<figure class="wrw-figure" id="{fid}">\n'
         f'<a class="wrw-zoom" href="{url}" title="Open the full-size figure">'
